@@ -1,0 +1,130 @@
+"""Compile rules to SQL expressions through one quoting path: sqlglot's expression builder.
+
+Column names become quoted identifiers and values become literals built by
+sqlglot, never pasted text, so ``a"; DROP TABLE t; --`` is just a column name.
+The same expression tree renders to DuckDB (what the studio evaluates with) and
+to any dialect sqlglot writes.
+
+NULL semantics: a condition on a NULL value is NULL, and ``CASE WHEN`` treats
+NULL as not true, so the rule does not fire (PMML's firstHit does the same).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .labels import canonical
+from .rules import Condition, Rule, RuleSet
+from .schema import TEMPORAL, Schema, kind_of
+
+_COMPARISON_NODES = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "==": exp.EQ, "!=": exp.NEQ}
+
+# Bits per mask word: rule k of a word adds 2**k; 62 keeps every sum inside a signed BIGINT.
+MASK_BITS = 62
+
+
+def column(name: str) -> exp.Column:
+    """A quoted column reference."""
+    return exp.Column(this=exp.Identifier(this=name, quoted=True))
+
+
+def literal(value, duckdb_type: str | None = None) -> exp.Expression:
+    """A SQL literal for a JSON scalar; temporal columns get a typed cast."""
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Literal.number(str(value))
+    if isinstance(value, float):
+        return exp.Literal.number(repr(value))
+    if duckdb_type is not None and kind_of(duckdb_type) == TEMPORAL:
+        return exp.cast(exp.Literal.string(value), duckdb_type)
+    return exp.Literal.string(str(value))
+
+
+def condition_sql(cond: Condition, schema: Schema | None = None) -> exp.Expression:
+    """The boolean expression of one condition."""
+    col = column(cond.column)
+    ctype = schema.type_of(cond.column) if schema is not None and cond.column in schema else None
+    op = cond.op
+    if op in _COMPARISON_NODES:
+        return _COMPARISON_NODES[op](this=col, expression=literal(cond.value, ctype))
+    if op == "between":
+        low, high = cond.value
+        return exp.Between(this=col, low=literal(low, ctype), high=literal(high, ctype))
+    if op in ("in", "not in"):
+        test = exp.In(this=col, expressions=[literal(v, ctype) for v in cond.value])
+        return test if op == "in" else exp.Not(this=exp.Paren(this=test))
+    if op == "is null":
+        return exp.Is(this=col, expression=exp.Null())
+    if op == "is not null":
+        return exp.Not(this=exp.Is(this=col, expression=exp.Null()))
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def rule_sql(rule: Rule, schema: Schema | None = None) -> exp.Expression:
+    """The AND of a rule's conditions."""
+    parts = [condition_sql(c, schema) for c in rule.when]
+    return parts[0] if len(parts) == 1 else exp.and_(*[exp.Paren(this=p) for p in parts])
+
+
+def label_literals(rules: RuleSet) -> list[tuple[object, exp.Expression]]:
+    """(label value, SQL literal) pairs, typed alike for every output: numbers,
+    booleans, or (when the labels mix types) canonical strings."""
+    labels = rules.labels()
+    if all(isinstance(v, bool) for v in labels):
+        return [(v, exp.Boolean(this=v)) for v in labels]
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in labels):
+        return [(v, literal(v)) for v in labels]
+    return [(v, exp.Literal.string(canonical(v))) for v in labels]
+
+
+def rule_names(rules: RuleSet) -> list[str]:
+    """The name shown for each rule: its own, or ``rule N`` (1-based)."""
+    return [r.name or f"rule {i}" for i, r in enumerate(rules.rules, start=1)]
+
+
+def prediction_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Expression:
+    """``CASE WHEN rule1 THEN label1 ... ELSE default END`` over the enabled rules."""
+    lits = label_literals(rules)
+    case = exp.Case()
+    for _, rule in rules.enabled_rules:
+        case = case.when(rule_sql(rule, schema), _label(lits, rule.then))
+    if not case.args.get("ifs"):
+        return _label(lits, rules.default)
+    return case.else_(_label(lits, rules.default))
+
+
+def fired_rule_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Expression:
+    """The name of the first enabled rule that fires, NULL when the default applies."""
+    names = rule_names(rules)
+    case = exp.Case()
+    for i, rule in rules.enabled_rules:
+        case = case.when(rule_sql(rule, schema), exp.Literal.string(names[i]))
+    if not case.args.get("ifs"):
+        return exp.cast(exp.Null(), "VARCHAR")
+    return case.else_(exp.Null())
+
+
+def mask_sql(rules: list[Rule], schema: Schema | None = None) -> list[exp.Expression]:
+    """Bit masks of which rules match a row: word w has bit k set when rule 62*w+k holds.
+
+    Every rule is included, enabled or not, so toggling a rule needs no new query.
+    """
+    words = []
+    for start in range(0, len(rules), MASK_BITS):
+        terms = []
+        for k, rule in enumerate(rules[start:start + MASK_BITS]):
+            terms.append(exp.Case().when(rule_sql(rule, schema), exp.Literal.number(str(1 << k)))
+                         .else_(exp.Literal.number("0")))
+        total = terms[0]
+        for term in terms[1:]:
+            total = exp.Add(this=total, expression=term)
+        words.append(exp.cast(total, "BIGINT"))
+    return words
+
+
+def _label(lits: list, value) -> exp.Expression:
+    for key, lit in lits:
+        if type(key) is type(value) and key == value:
+            return lit.copy()
+    raise KeyError(value)

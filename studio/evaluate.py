@@ -1,0 +1,201 @@
+"""Evaluate a rule set on a stored split: one DuckDB aggregate, then exact metrics from its counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .compile import MASK_BITS, mask_sql, rule_names
+from .labels import canonical
+from .metrics import SIDES, Overlaps, RuleStats, Scores, SideMetrics, side_metrics
+from .rules import RuleSet
+from .schema import check_ruleset
+from .split import Split
+
+_CACHE_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    """Rows per (side, true label, set of matching rules): the sufficient statistics of a split."""
+
+    test: np.ndarray      # 0 train, 1 test, per group
+    label: np.ndarray     # index into Split.labels
+    matched: np.ndarray   # bool (groups, rules): does rule i match rows of this group
+    rows: np.ndarray      # rows per group
+
+
+def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
+    """Run (or reuse) the one aggregate query that every metric is derived from.
+
+    The result depends only on the rules' conditions, so renaming, relabelling,
+    enabling or reordering rules costs no query.
+    """
+    key = tuple(r.when for r in rules.rules)
+    hit = split.cache.get(key)
+    if hit is not None:
+        return hit
+    schema = split.dataset.schema
+    check_ruleset(rules, schema)
+    words = mask_sql(list(rules.rules), schema)
+    cols = ", ".join(f"{w.sql('duckdb')} AS m{i}" for i, w in enumerate(words))
+    select = f"__rs_test, __rs_label{', ' + cols if cols else ''}"
+    sql = f"SELECT {select}, count(*) FROM {split.table} GROUP BY ALL"
+    with split.dataset.lock:
+        result = split.dataset.con.execute(sql).fetchnumpy()
+    names = list(result)
+    label_index = {l: i for i, l in enumerate(split.labels)}
+    n_rules = len(rules.rules)
+    n_groups = len(result[names[0]])
+    matched = np.zeros((n_groups, n_rules), dtype=bool)
+    for w in range(len(words)):
+        mask = np.asarray(result[f"m{w}"], dtype=np.int64)
+        for k in range(min(MASK_BITS, n_rules - w * MASK_BITS)):
+            matched[:, w * MASK_BITS + k] = (mask >> k) & 1 == 1
+    counts = MatchCounts(
+        test=np.asarray(result["__rs_test"], dtype=np.int8),
+        label=np.array([label_index[str(l)] for l in result["__rs_label"]], dtype=np.int64),
+        matched=matched,
+        rows=np.asarray(result[names[-1]], dtype=np.int64),
+    )
+    if len(split.cache) >= _CACHE_LIMIT:
+        split.cache.pop(next(iter(split.cache)))
+    split.cache[key] = counts
+    return counts
+
+
+@dataclass(frozen=True)
+class SideReport:
+    """Everything about one side of the split: metrics, per-rule table, overlaps."""
+
+    metrics: SideMetrics
+    rules: list[RuleStats]
+    overlaps: Overlaps
+
+    def to_dict(self) -> dict:
+        return {**self.metrics.to_dict(), "rules": [r.to_dict() for r in self.rules],
+                "overlaps": self.overlaps.to_dict()}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A rule set's report on train, test and all rows of a split."""
+
+    split: Split
+    ruleset: RuleSet
+    sides: dict[str, SideReport]
+
+    @property
+    def train(self) -> SideReport:
+        return self.sides["train"]
+
+    @property
+    def test(self) -> SideReport:
+        return self.sides["test"]
+
+    @property
+    def all(self) -> SideReport:
+        return self.sides["all"]
+
+    def to_dict(self) -> dict:
+        s = self.split
+        return {"dataset": s.dataset.label, "target": s.target, "positive": s.positive,
+                "split": {"test_size": s.test_size, "seed": s.seed, "excluded_rows": s.excluded,
+                          "train_rows": sum(s.counts["train"].values()),
+                          "test_rows": sum(s.counts["test"].values())},
+                **{side: self.sides[side].to_dict() for side in SIDES}}
+
+
+def first_hits(matched: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the first and second rule in ``order`` that match each group (-1 for none)."""
+    first = np.full(matched.shape[0], -1, dtype=np.int64)
+    second = np.full(matched.shape[0], -1, dtype=np.int64)
+    for i in order:
+        m = matched[:, i]
+        second = np.where((first >= 0) & (second < 0) & m, i, second)
+        first = np.where((first < 0) & m, i, first)
+    return first, second
+
+
+def evaluate(split: Split, rules: RuleSet) -> Evaluation:
+    """Confusion matrices, per-class and averaged scores, per-rule effects and overlaps,
+    for train, test and all rows. Exactly equal to scikit-learn's numbers."""
+    counts = match_counts(split, rules)
+    labels = split.labels
+    n_rules = len(rules.rules)
+    rule_labels = [canonical(r.then) for r in rules.rules]
+    default = canonical(rules.default)
+    enabled = [i for i, r in enumerate(rules.rules) if r.enabled]
+    names = rule_names(rules)
+    first, second = first_hits(counts.matched, enabled)
+    out_labels = np.array(rule_labels + [default], dtype=object)  # index -1 -> default
+    true = np.array(labels, dtype=object)[counts.label] if len(counts.label) else np.array([], dtype=object)
+    predicted = out_labels[first]
+
+    sides = {}
+    for side in SIDES:
+        sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
+        rows, t, p = counts.rows[sel], true[sel], predicted[sel]
+        matched, f, s = counts.matched[sel], first[sel], second[sel]
+        metrics = side_metrics(_pairs(t, p, rows), split.positive)
+        positives_total = int(rows[t == split.positive].sum())
+        stats = []
+        taken_before = np.zeros(len(rows), dtype=bool)
+        for i in range(n_rules):
+            rule = rules.rules[i]
+            reached_mask = ~taken_before if rule.enabled else (f < 0) | (f > i)
+            fires = reached_mask & matched[:, i]
+            if rule.enabled:
+                taken_before |= f == i
+                toggled_pred = np.where(f == i, out_labels[s], p)
+            else:
+                toggled_pred = np.where(fires, rule_labels[i], p)
+            correct = int(rows[fires & (t == rule_labels[i])].sum())
+            fired = int(rows[fires].sum())
+            positives = int(rows[fires & (t == split.positive)].sum())
+            toggled = _positive_scores(t, toggled_pred, rows, split.positive)
+            stats.append(RuleStats(
+                index=i, name=names[i], label=rule_labels[i], enabled=rule.enabled,
+                matched=int(rows[matched[:, i]].sum()), reached=int(rows[reached_mask].sum()),
+                fired=fired, correct=correct, precision=(correct / fired) if fired else None,
+                positives=positives, positive_share=(positives / positives_total) if positives_total else 0.0,
+                toggled=toggled, delta_precision=toggled.precision - metrics.positive.precision,
+                delta_recall=toggled.recall - metrics.positive.recall,
+                delta_f1=toggled.f1 - metrics.positive.f1))
+        sides[side] = SideReport(metrics, stats, _overlaps(matched[:, enabled], rows,
+                                                          [rule_labels[i] for i in enabled], enabled))
+    return Evaluation(split=split, ruleset=rules, sides=sides)
+
+
+def _pairs(true: np.ndarray, pred: np.ndarray, rows: np.ndarray) -> dict[tuple[str, str], int]:
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for t, p, n in zip(true, pred, rows):
+        pairs[(t, p)] += int(n)
+    return pairs
+
+
+def _positive_scores(true, pred, rows, positive) -> Scores:
+    is_pos_true = true == positive
+    is_pos_pred = pred == positive
+    return Scores.of(int(rows[is_pos_true & is_pos_pred].sum()), int(rows[is_pos_pred].sum()),
+                     int(rows[is_pos_true].sum()))
+
+
+def _overlaps(matched: np.ndarray, rows: np.ndarray, labels: list[str], index: list[int]) -> Overlaps:
+    if matched.shape[1] == 0:
+        return Overlaps(0, 0, [])
+    hits = matched.sum(axis=1)
+    multi = hits > 1
+    conflict = np.zeros(len(rows), dtype=bool)
+    label_arr = np.array(labels, dtype=object)
+    for g in np.flatnonzero(multi):
+        conflict[g] = len(set(label_arr[matched[g]])) > 1
+    pairs = []
+    for a in range(matched.shape[1]):
+        for b in range(a + 1, matched.shape[1]):
+            n = int(rows[matched[:, a] & matched[:, b]].sum())
+            if n:
+                pairs.append((index[a], index[b], n))
+    return Overlaps(int(rows[multi].sum()), int(rows[conflict].sum()), pairs)
