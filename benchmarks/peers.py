@@ -258,9 +258,13 @@ def ruleminer_score(df: pd.DataFrame, templates: Sequence[str | dict],
 
     Caveats (ruleminer 1.0.3): with the default ``apply_rules_on_indices=True``
     it temporarily adds a column named ``str(df.index.name)`` (e.g. "None") to
-    *df itself* while mining; a rule with confidence exactly 1 makes the
-    "conviction" metric raise ZeroDivisionError; "casual support" is accepted
-    but silently ignored (not implemented).
+    *df itself* while mining (removed afterwards), so a column regex like
+    ``{".*"}`` also yields rules on the index, e.g. ``{"None"}``; a rule with
+    confidence exactly 1 makes the "conviction" metric raise
+    ZeroDivisionError (uncaught: the whole call fails); "casual support",
+    "certainty factor", "cosine" and "confirmed confidence" are accepted but
+    silently dropped (not implemented); rules whose if-part never fires get
+    NaN confidence / lift / added value etc.
     """
     import ruleminer
 

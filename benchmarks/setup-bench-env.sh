@@ -20,7 +20,7 @@ recreate=0
 for arg in "$@"; do
   case "$arg" in
     --recreate) recreate=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done

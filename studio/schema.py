@@ -10,6 +10,7 @@ from .errors import RuleSetError
 from .rules import NULL_OPERATORS, Condition, RuleSet
 
 NUMERIC, STRING, BOOLEAN, TEMPORAL, OTHER = "numeric", "string", "boolean", "temporal", "other"
+EMPTY = "empty"  # a column with no values at all (DuckDB type NULL): any comparison is false
 
 _NUMERIC_PREFIXES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
                      "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL")
@@ -18,11 +19,13 @@ _TEMPORAL_PREFIXES = ("DATE", "TIMESTAMP", "TIME")
 
 def kind_of(duckdb_type: str) -> str:
     """Map a DuckDB type name to one of numeric, string, boolean, temporal, other."""
-    t = str(duckdb_type).upper()
+    t = str(duckdb_type).upper().strip('"')
     if t.startswith(_NUMERIC_PREFIXES):
         return NUMERIC
     if t == "BOOLEAN":
         return BOOLEAN
+    if t == "NULL":
+        return EMPTY
     if t.startswith(("VARCHAR", "ENUM")) or t == "UUID":
         return STRING
     if t.startswith(_TEMPORAL_PREFIXES):
@@ -66,6 +69,8 @@ class Schema:
 
 
 def _value_fits(kind: str, value) -> bool:
+    if kind == EMPTY:
+        return True
     if kind == NUMERIC:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == STRING:
