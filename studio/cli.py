@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="metrics of a rule set on train, test and all rows")
     ev.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
     ev.add_argument("--rules", required=True, help="rule file (JSON, format rule-studio/1)")
-    ev.add_argument("--target", help="target column (default: the rule file's)")
+    ev.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
     ev.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
     ev.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
     ev.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
@@ -71,11 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _evaluate(args) -> str:
     rules = RuleSet.load(args.rules)
-    target = args.target or rules.target
+    dataset = load(args.data)
+    target = args.target or rules.target or dataset.suggested_target
     if not target:
         raise StudioError("no target column: pass --target or put 'target' in the rule file")
-    positive = args.positive if args.positive is not None else rules.positive
-    dataset = load(args.data)
+    positive = next((p for p in (args.positive, rules.positive) if p is not None), None)
+    if positive is None and target == dataset.suggested_target:
+        positive = dataset.suggested_positive
     split = dataset.split(target, positive=positive, test_size=args.test_size, seed=args.seed)
     report = evaluate(split, rules)
     if args.json:

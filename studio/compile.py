@@ -11,6 +11,8 @@ NULL as not true, so the rule does not fire (PMML's firstHit does the same).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlglot import exp
 
 from .labels import canonical
@@ -18,10 +20,6 @@ from .rules import Condition, Rule, RuleSet
 from .schema import TEMPORAL, Schema, kind_of
 
 _COMPARISON_NODES = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "==": exp.EQ, "!=": exp.NEQ}
-
-# Bits per mask word: rule k of a word adds 2**k; 62 keeps every sum inside a signed BIGINT.
-MASK_BITS = 62
-
 
 def column(name: str) -> exp.Column:
     """A quoted column reference."""
@@ -105,22 +103,22 @@ def fired_rule_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Expressi
     return case.else_(exp.Null())
 
 
-def mask_sql(rules: list[Rule], schema: Schema | None = None) -> list[exp.Expression]:
-    """Bit masks of which rules match a row: word w has bit k set when rule 62*w+k holds.
+@lru_cache(maxsize=4096)
+def rule_duckdb(when: tuple[Condition, ...], schema: Schema | None = None) -> str:
+    """DuckDB text of a rule's condition (memoised: refreshes recompile nothing)."""
+    return rule_sql(Rule(when=when, then=0), schema).sql("duckdb")
 
-    Every rule is included, enabled or not, so toggling a rule needs no new query.
-    """
+
+def mask_words(rules: list[Rule], bits: int, schema: Schema | None = None) -> list[str]:
+    """DuckDB expressions of which rules match a row: word w has bit k set when rule
+    ``bits*w + k`` holds. Every rule is included, enabled or not, so toggling a
+    rule needs no new query."""
     words = []
-    for start in range(0, len(rules), MASK_BITS):
-        terms = []
-        for k, rule in enumerate(rules[start:start + MASK_BITS]):
-            terms.append(exp.Case().when(rule_sql(rule, schema), exp.Literal.number(str(1 << k)))
-                         .else_(exp.Literal.number("0")))
-        total = terms[0]
-        for term in terms[1:]:
-            total = exp.Add(this=total, expression=term)
-        words.append(exp.cast(total, "BIGINT"))
-    return words
+    for start in range(0, len(rules), bits):
+        terms = [f"CASE WHEN {rule_duckdb(r.when, schema)} THEN {1 << k} ELSE 0 END"
+                 for k, r in enumerate(rules[start:start + bits])]
+        words.append(f"CAST({' + '.join(terms)} AS BIGINT)")
+    return words or ["CAST(0 AS BIGINT)"]
 
 
 def _label(lits: list, value) -> exp.Expression:

@@ -19,7 +19,7 @@ from .labels import canonical_sql
 from .schema import Schema
 
 TABLE = "data"
-RESERVED = ("__rs_row", "__rs_label", "__rs_test")
+RESERVED = ("__rs_row", "__rs_label", "__rs_y", "__rs_test")
 
 # Types the CSV sniffer may choose. BOOLEAN is left out on purpose: DuckDB reads
 # yes/no as booleans, and a user who sees "yes" in the file expects "yes" in a rule.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compile import MASK_BITS, mask_sql, rule_names
+from .compile import mask_words, rule_names
 from .labels import canonical
 from .metrics import SIDES, Overlaps, RuleStats, Scores, SideMetrics, side_metrics
 from .rules import RuleSet
@@ -30,8 +30,11 @@ class MatchCounts:
 def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     """Run (or reuse) the one aggregate query that every metric is derived from.
 
-    The result depends only on the rules' conditions, so renaming, relabelling,
-    enabling or reordering rules costs no query.
+    Rows are grouped by one BIGINT key packing which rules match (high bits),
+    the label index and the side (low bits); more rules than fit in one key
+    spill into extra mask columns. The result depends only on the rules'
+    conditions, so renaming, relabelling, enabling or reordering rules costs no
+    query.
     """
     key = tuple(r.when for r in rules.rules)
     hit = split.cache.get(key)
@@ -39,27 +42,23 @@ def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
         return hit
     schema = split.dataset.schema
     check_ruleset(rules, schema)
-    words = mask_sql(list(rules.rules), schema)
-    cols = ", ".join(f"{w.sql('duckdb')} AS m{i}" for i, w in enumerate(words))
-    select = f"__rs_test, __rs_label{', ' + cols if cols else ''}"
-    sql = f"SELECT {select}, count(*) FROM {split.table} GROUP BY ALL"
+    low = (2 * len(split.labels) - 1).bit_length()  # bits for (label index, side)
+    bits = 62 - low
+    words = mask_words(list(rules.rules), bits, schema)
+    cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
+    cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
+    sql = f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
     with split.dataset.lock:
         result = split.dataset.con.execute(sql).fetchnumpy()
-    names = list(result)
-    label_index = {l: i for i, l in enumerate(split.labels)}
+    k0 = np.asarray(result["k0"], dtype=np.int64)
     n_rules = len(rules.rules)
-    n_groups = len(result[names[0]])
-    matched = np.zeros((n_groups, n_rules), dtype=bool)
-    for w in range(len(words)):
-        mask = np.asarray(result[f"m{w}"], dtype=np.int64)
-        for k in range(min(MASK_BITS, n_rules - w * MASK_BITS)):
-            matched[:, w * MASK_BITS + k] = (mask >> k) & 1 == 1
-    counts = MatchCounts(
-        test=np.asarray(result["__rs_test"], dtype=np.int8),
-        label=np.array([label_index[str(l)] for l in result["__rs_label"]], dtype=np.int64),
-        matched=matched,
-        rows=np.asarray(result[names[-1]], dtype=np.int64),
-    )
+    matched = np.zeros((len(k0), n_rules), dtype=bool)
+    masks = [k0 >> low] + [np.asarray(result[f"m{i}"], dtype=np.int64) for i in range(1, len(words))]
+    for w, mask in enumerate(masks):
+        for k in range(min(bits, n_rules - w * bits)):
+            matched[:, w * bits + k] = (mask >> k) & 1 == 1
+    counts = MatchCounts(test=(k0 & 1).astype(np.int8), label=(k0 & ((1 << low) - 1)) >> 1,
+                         matched=matched, rows=np.asarray(result["n"], dtype=np.int64))
     if len(split.cache) >= _CACHE_LIMIT:
         split.cache.pop(next(iter(split.cache)))
     split.cache[key] = counts

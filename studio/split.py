@@ -6,8 +6,8 @@ go to the test side. MD5 is the same on every machine and DuckDB version, so
 the same seed and data give the same rows anywhere.
 
 The split table holds every column plus ``__rs_row``, ``__rs_label`` (the
-canonical target label) and ``__rs_test`` (0 train, 1 test): every metric is
-one SQL aggregate over it.
+canonical target label), ``__rs_y`` (that label's index in ``Split.labels``)
+and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ def make_split(dataset: Dataset, target: str, positive=None, test_size: float = 
             FROM labelled
         )
         SELECT * EXCLUDE (__rs_rank, __rs_n),
+               CAST(list_position(?, __rs_label) - 1 AS INTEGER) AS __rs_y,
                CAST(__rs_rank <= round(__rs_n * ?) AS UTINYINT) AS __rs_test
         FROM ranked ORDER BY __rs_row
     """
@@ -110,7 +111,7 @@ def make_split(dataset: Dataset, target: str, positive=None, test_size: float = 
         for (old,) in dataset.con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
             dataset.con.execute(f"DROP TABLE {old}")
-        dataset.con.execute(sql, [seed_prefix, float(test_size)])
+        dataset.con.execute(sql, [seed_prefix, labels, float(test_size)])
         rows = dataset.con.execute(
             f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
     counts = {"train": {l: 0 for l in labels}, "test": {l: 0 for l in labels}}

@@ -1,0 +1,81 @@
+"""``python -m studio``: reports, JSON, scoring files, and one-line errors with exit code 2."""
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+import studio
+from studio.cli import main
+
+from conftest import ROOT, TUTORIAL_RULES
+
+
+def run(*args):
+    proc = subprocess.run([sys.executable, "-m", "studio", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_evaluate_json_has_train_test_all_equal_to_the_library(rules_file, credit_split, tutorial_rules, capsys):
+    path = rules_file(TUTORIAL_RULES)
+    assert main(["evaluate", "creditcard-synthetic", "--target", "Class", "--positive", "1",
+                 "--rules", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = json.loads(json.dumps(studio.evaluate(credit_split, tutorial_rules).to_dict()))
+    for side in ("train", "test", "all"):
+        assert out[side] == expected[side]
+    assert out["dataset"] == "creditcard-synthetic (synthetic)"
+    assert out["test"]["rules"][1]["name"] == "deep V17"
+
+
+def test_evaluate_readable_report(rules_file, capsys):
+    path = rules_file({"default": "no", "rules": [
+        {"name": "past success", "when": [{"column": "poutcome", "op": "==", "value": "success"}], "then": "yes"}]})
+    assert main(["evaluate", str(ROOT / "data/bank-marketing/bank.csv"), "--target", "y", "--rules", str(path),
+                 "--test-size", "0.3", "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "positive label 'yes'" in out and "== test (" in out and "past success" in out
+    assert "weighted avg" in out and "true \\ predicted" in out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, rules_file, suffix):
+    src = tmp_path / "in.csv"
+    src.write_text('"Montant (€)";"V11";"note"\n1.5;5;"a"\n2.5;;"b"\n3.5;-1;"c;d"\n')
+    path = rules_file({"default": 0, "rules": [
+        {"name": "big V11", "when": [{"column": "V11", "op": ">", "value": 4}], "then": 1}]})
+    out = tmp_path / f"out{suffix}"
+    code, stdout, stderr = run("score", src, "--rules", path, "--out", out)
+    assert code == 0, stderr
+    assert stdout.strip() == "wrote 3 rows to " + str(out)
+    rows = duckdb.sql(f"SELECT * FROM '{out}'").fetchall()
+    assert rows == [(1.5, 5, "a", 1, "big V11"), (2.5, None, "b", 0, None), (3.5, -1, "c;d", 0, None)]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--target", "Clas"],
+     "error: unknown target column 'Clas' (did you mean 'Class'?)"),
+    (["evaluate", "creditcard-synthetic", "--rules", "missing.json"], "error: rule file not found: missing.json"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{bad_json}"], "error: malformed JSON at line 1, column 2"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{bad_column}"],
+     "error: rule 1 ('x'): unknown column 'V_14' (did you mean 'V14'?)"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--test-size", "1.5"],
+     "error: python -m studio evaluate: argument --test-size: must be between 0 and 1, got 1.5"),
+    (["evaluate", "nowhere.csv", "--rules", "{rules}"], "error: no file or bundled dataset named 'nowhere.csv'"),
+    (["score", "{empty}", "--rules", "{rules}", "--out", "o.csv"], "error: empty.csv is empty"),
+    (["score", "{rules}", "--rules", "{rules}", "--out", "o.txt"], "error: output must end in .csv or .parquet"),
+    (["frobnicate"], "error: python -m studio: argument command: invalid choice"),
+])
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path, rules_file, args, message):
+    files = {"rules": rules_file(TUTORIAL_RULES), "bad_json": rules_file("{oops", "bad.json"),
+             "bad_column": rules_file({"default": 0, "rules": [
+                 {"name": "x", "when": [{"column": "V_14", "op": "<", "value": -8}], "then": 1}]}, "col.json"),
+             "empty": tmp_path / "empty.csv"}
+    files["empty"].write_text("")
+    code, stdout, stderr = run(*[a.format(**files) for a in args])
+    assert code == 2 and stdout == ""
+    assert stderr.count("\n") == 1 and stderr.startswith(message), stderr
+    assert "Traceback" not in stderr
