@@ -1,0 +1,39 @@
+# make run   -- install, then start the studio on the bundled (synthetic) credit-card data
+# make test  -- install everything the tests need (Chromium included), then run them
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-test chromium bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test chromium
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+run: install
+	$(BIN)/python -c "import studio; studio.load('creditcard-synthetic')"
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+bench:
+	bash benchmarks/setup-bench-env.sh
+	.venv-bench/bin/python benchmarks/bench_engine.py
