@@ -1,16 +1,128 @@
-"""Data page (placeholder until the app issue): shows the default dataset."""
+"""Data page: choose a dataset (bundled, uploaded or a server-side file), the target and the split."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-import studio
+from pages.common import session, sidebar
+from studio.bundled import BUNDLED
+from studio.errors import StudioError
+from studio.session import SplitChoice
+
+s = session()
+MAX_CLASSES = 50
 
 
-@st.cache_resource(show_spinner="Loading the default dataset…")
-def default_summary():
-    data = studio.load(studio.DEFAULT_DATASET)
-    return data.label, data.n_rows, data.columns, dict(data.class_counts("Class"))
+def open_source(source, label: str) -> None:
+    try:
+        with st.spinner(f"Loading {label}…"):
+            s.open(source)
+        st.session_state["data_notice"] = f"Opened {s.dataset.label}."
+    except StudioError as err:
+        st.session_state["data_error"] = f"{label} was not opened: {err}. The current dataset and rules are unchanged."
+    except Exception as err:  # any other failure reading a user file must not end the session
+        st.session_state["data_error"] = (f"{label} was not opened ({type(err).__name__}: {err}). "
+                                          "The current dataset and rules are unchanged.")
 
 
-label, n_rows, columns, classes = default_summary()
-st.title("Rule Studio")
-st.write(f"**{label}**: {n_rows:,} rows, {len(columns)} columns; classes {classes}")
+def open_bundled() -> None:
+    name = st.session_state["bundled_choice"]
+    open_source(name, name)
+
+
+def open_upload() -> None:
+    upload = st.session_state.get("upload_file")
+    if upload is None:
+        return
+    path = s.workspace.save_upload(upload.name, upload)
+    open_source(path, upload.name)
+
+
+def open_path() -> None:
+    path = st.session_state.get("server_path", "").strip()
+    if path:
+        open_source(path, path)
+
+
+def apply_split() -> None:
+    target = st.session_state["split_target"]
+    positive = st.session_state.get("split_positive") if target == s.split.target else None
+    choice = SplitChoice(target, positive,
+                         float(st.session_state["split_test_size"]), int(st.session_state["split_seed"]))
+    try:
+        s.resplit(choice)
+        st.session_state["data_notice"] = f"New split: {s.split.describe()}."
+    except StudioError as err:
+        st.session_state["data_error"] = f"The split was not changed: {err}"
+
+
+st.title("Data")
+for key, show in (("data_error", st.error), ("data_notice", st.success)):
+    if key in st.session_state:
+        show(st.session_state.pop(key))
+
+st.markdown(f"**Current dataset:** {s.dataset.label} · {s.dataset.n_rows:,} rows · {len(s.dataset.columns)} columns")
+if s.dataset.description:
+    st.caption(s.dataset.description)
+
+tab_bundled, tab_upload, tab_path = st.tabs(["Bundled", "Upload a file", "File on the server"])
+with tab_bundled:
+    names = list(BUNDLED)
+    st.selectbox("Bundled dataset", names, key="bundled_choice",
+                 index=names.index(s.dataset.name) if s.dataset.name in names else 0,
+                 format_func=lambda n: f"{n} — {BUNDLED[n].description}")
+    st.button("Open bundled dataset", on_click=open_bundled)
+with tab_upload:
+    st.file_uploader("CSV or Parquet file (up to 200 MB)", type=["csv", "tsv", "txt", "parquet", "pq"],
+                     key="upload_file", on_change=open_upload)
+    st.caption("The delimiter, quoting and column types of a CSV are detected.")
+with tab_path:
+    st.text_input("Path of a CSV or Parquet file on the server (for files too large to upload)", key="server_path")
+    st.button("Open file", on_click=open_path)
+
+# ---- target and split
+st.subheader("Target and held-out split")
+columns = s.dataset.columns
+with st.form("split_form", border=True):
+    c1, c2, c3, c4 = st.columns([2, 2, 1.2, 1])
+    target = c1.selectbox("Target column", columns, index=columns.index(s.split.target), key="split_target")
+    classes = s.dataset.class_counts(target) if target in columns else []
+    minority = classes[-1][0] if classes else None
+    shown = [label for label, _ in classes[:MAX_CLASSES]]
+    count_of = dict(classes)
+    current_pos = s.split.positive if target == s.split.target else minority
+    c2.selectbox("Positive label", shown, index=shown.index(current_pos) if current_pos in shown else 0,
+                 key="split_positive",
+                 format_func=lambda l: f"{l} ({count_of.get(l, 0):,} rows{', minority' if l == minority else ''})")
+    c3.number_input("Test fraction", min_value=0.05, max_value=0.95, value=s.split.test_size, step=0.05,
+                    key="split_test_size")
+    c4.number_input("Seed", min_value=0, value=s.split.seed, step=1, key="split_seed")
+    st.form_submit_button("Apply", on_click=apply_split)
+    st.caption("After changing the target column, press Apply to list its labels; the positive label "
+               "defaults to the minority class.")
+if len(classes) > MAX_CLASSES:
+    st.warning(f"`{target}` has {len(classes):,} distinct values: is it really the label?")
+
+# ---- class balance and schema
+left, right = st.columns([1, 3])
+with left:
+    st.markdown(f"**Class balance of `{s.split.target}`**")
+    total = {l: s.split.counts["train"][l] + s.split.counts["test"][l] for l in s.split.labels}
+    n = sum(total.values())
+    st.table(pd.DataFrame([{"class": l, "rows": f"{v:,}", "share": f"{v / n:.3%}",
+                            "train": f"{s.split.counts['train'][l]:,}", "test": f"{s.split.counts['test'][l]:,}"}
+                           for l, v in total.items()]).set_index("class"))
+    if s.split.excluded:
+        st.caption(f"{s.split.excluded:,} rows without a target are left out of the split.")
+with right:
+    st.markdown("**Columns**")
+    schema = pd.DataFrame([{
+        "column": p.name, "type": p.type, "missing": p.missing, "distinct": p.distinct,
+        "min": None if p.min is None else str(p.min), "max": None if p.max is None else str(p.max),
+        "mean": p.mean, "top values": ", ".join(f"{v} ({c:,})" for v, c in p.top[:5]),
+    } for p in s.profiles().values()])
+    st.dataframe(schema, hide_index=True, width="stretch", height=min(38 + 35 * len(schema), 560),
+                 column_config={"mean": st.column_config.NumberColumn(format="%.4g")})
+
+sidebar(s)

@@ -198,3 +198,33 @@ def _overlaps(matched: np.ndarray, rows: np.ndarray, labels: list[str], index: l
             if n:
                 pairs.append((index[a], index[b], n))
     return Overlaps(int(rows[multi].sum()), int(rows[conflict].sum()), pairs)
+
+
+@dataclass(frozen=True)
+class CumulativePoint:
+    """The positive-class scores once the first ``step`` enabled rules are applied."""
+
+    step: int
+    rule: str
+    precision: float
+    recall: float
+    f1: float
+
+
+def cumulative(split: Split, rules: RuleSet, side: str = "test") -> list[CumulativePoint]:
+    """Precision, recall and F1 of the positive class as the enabled rules are added in order
+    (step 0: only the default label)."""
+    counts = match_counts(split, rules)
+    sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
+    rows, matched = counts.rows[sel], counts.matched[sel]
+    true = np.array(split.labels, dtype=object)[counts.label[sel]] if sel.any() else np.array([], dtype=object)
+    out_labels = np.array([canonical(r.then) for r in rules.rules] + [canonical(rules.default)], dtype=object)
+    names = rule_names(rules)
+    first = np.full(len(rows), -1, dtype=np.int64)
+    points = []
+    for step, i in enumerate([None] + [i for i, r in enumerate(rules.rules) if r.enabled]):
+        if i is not None:
+            first = np.where((first < 0) & matched[:, i], i, first)
+        s = _positive_scores(true, out_labels[first], rows, split.positive)
+        points.append(CumulativePoint(step, "default only" if i is None else names[i], s.precision, s.recall, s.f1))
+    return points

@@ -72,3 +72,17 @@ def resolve(value, labels: list[str]) -> str | None:
         if key.lower() in _FALSE_WORDS and "false" in labels:
             return "false"
     return None
+
+
+def native(label: str, duckdb_type: str):
+    """The JSON value a rule should use for a canonical label of a target of this type."""
+    kind = kind_of(duckdb_type)
+    if kind == BOOLEAN:
+        return label == "true"
+    if kind == NUMERIC:
+        try:
+            number = float(label)
+        except ValueError:
+            return label
+        return int(number) if number == int(number) else number
+    return label

@@ -1,0 +1,309 @@
+"""Rules page: author rules in a form with a live preview, manage the ordered list, see held-out metrics."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages.common import pct, session, sidebar
+from studio.errors import RuleSetError
+from studio.rules import Condition, Rule
+from studio.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL
+from studio.summary import operators_for
+
+s = session()
+
+# ---------------------------------------------------------------- draft state
+DRAFT = "draft_conditions"  # list of condition ids shown in the form
+EDITING = "draft_editing"   # index of the rule being edited, or None
+
+
+def _new_condition_id() -> int:
+    st.session_state.draft_counter = st.session_state.get("draft_counter", 0) + 1
+    return st.session_state.draft_counter
+
+
+def reset_draft() -> None:
+    st.session_state[DRAFT] = [_new_condition_id()]
+    st.session_state[EDITING] = None
+    st.session_state["draft_name"] = ""
+
+
+if DRAFT not in st.session_state:
+    reset_draft()
+
+
+profiles = s.profiles()
+features = s.split.features
+
+
+def add_condition() -> None:
+    st.session_state[DRAFT] = st.session_state[DRAFT] + [_new_condition_id()]
+
+
+def remove_condition(cid: int) -> None:
+    st.session_state[DRAFT] = [c for c in st.session_state[DRAFT] if c != cid]
+
+
+def load_into_form(index: int) -> None:
+    """Put rule ``index`` into the form for editing."""
+    rule = s.rules.rules[index]
+    ids = []
+    for cond in rule.when:
+        cid = _new_condition_id()
+        ids.append(cid)
+        st.session_state[f"c{cid}_col"] = cond.column
+        st.session_state[f"c{cid}_op"] = cond.op
+        kind = profiles[cond.column].kind
+        key = f"c{cid}_{cond.column}"
+        if cond.op == "between":
+            st.session_state[f"{key}_lo"], st.session_state[f"{key}_hi"] = cond.value
+        elif cond.op in ("in", "not in"):
+            st.session_state[f"{key}_vals"] = list(cond.value)
+        elif cond.value is not None:
+            st.session_state[f"{key}_v"] = float(cond.value) if kind == NUMERIC else cond.value
+    st.session_state[DRAFT] = ids
+    st.session_state[EDITING] = index
+    st.session_state["draft_name"] = rule.name
+    st.session_state["draft_label"] = rule.then
+
+
+# ---------------------------------------------------------------- form widgets
+def _number(value: float, integral: bool):
+    return int(value) if integral and float(value).is_integer() else float(value)
+
+
+def condition_editor(cid: int, position: int) -> Condition | str | None:
+    """Widgets for one condition; returns the Condition, or a message when it is incomplete."""
+    c_col, c_op, c_val, c_del = st.columns([3, 2, 5, 0.6], vertical_alignment="bottom")
+    col_key = f"c{cid}_col"
+    if st.session_state.get(col_key) not in features:
+        st.session_state.pop(col_key, None)
+    column = c_col.selectbox(f"Column {position}", features, key=col_key)
+    prof = profiles[column]
+    ops = operators_for(prof.kind)
+    op_key = f"c{cid}_op"
+    if st.session_state.get(op_key) not in ops:
+        st.session_state[op_key] = ops[0] if prof.kind != NUMERIC else ">"
+    op = c_op.selectbox(f"Operator {position}", ops, key=op_key)
+    c_del.button("✕", key=f"c{cid}_del", help="Remove this condition", on_click=remove_condition, args=(cid,),
+                 disabled=len(st.session_state[DRAFT]) == 1)
+    key = f"c{cid}_{column}"
+    with c_val:
+        if op in ("is null", "is not null"):
+            st.caption(f"{prof.missing:,} missing values in `{column}`")
+            return Condition(column, op)
+        if prof.kind == NUMERIC:
+            integral = prof.type.upper().endswith("INT") or prof.type.upper() in ("BIGINT", "INTEGER", "SMALLINT")
+            rng = f"range {prof.min:g} … {prof.max:g}" if prof.min is not None else "no values"
+            default = round(float(prof.mean or 0.0), 2)
+            if op == "between":
+                lo_col, hi_col = st.columns(2)
+                lo = lo_col.number_input(f"Low {position} ({rng})", value=default, key=f"{key}_lo", format="%g")
+                hi = hi_col.number_input(f"High {position}", value=default, key=f"{key}_hi", format="%g")
+                if lo > hi:
+                    return "the low bound is above the high bound"
+                return Condition(column, op, (_number(lo, integral), _number(hi, integral)))
+            value = st.number_input(f"Value {position} ({rng})", value=default, key=f"{key}_v", format="%g")
+            return Condition(column, op, _number(value, integral))
+        if prof.kind == STRING:
+            options = [v for v, _ in prof.top]
+            counts = dict(prof.top)
+            label = f"{prof.distinct:,} distinct values" + (", the most frequent shown" if prof.distinct > len(options) else "")
+            if op in ("in", "not in"):
+                values = st.multiselect(f"Values {position} ({label})", options, key=f"{key}_vals",
+                                        format_func=lambda v: f"{v} ({counts.get(v, 0):,})", accept_new_options=True)
+                return Condition(column, op, tuple(values)) if values else "choose at least one value"
+            value = st.selectbox(f"Value {position} ({label})", options, key=f"{key}_v",
+                                 format_func=lambda v: f"{v} ({counts.get(v, 0):,})", accept_new_options=True)
+            return Condition(column, op, value) if value is not None else "choose a value"
+        if prof.kind == BOOLEAN:
+            return Condition(column, op, st.selectbox(f"Value {position}", [True, False], key=f"{key}_v"))
+        if prof.kind == TEMPORAL:
+            hint = f"{prof.min} … {prof.max}"
+            if op == "between":
+                lo_col, hi_col = st.columns(2)
+                lo = lo_col.text_input(f"From {position} ({hint})", value=str(prof.min or ""), key=f"{key}_lo")
+                hi = hi_col.text_input(f"To {position}", value=str(prof.max or ""), key=f"{key}_hi")
+                return Condition(column, op, (lo, hi))
+            return Condition(column, op, st.text_input(f"Value {position} ({hint})", value=str(prof.min or ""),
+                                                       key=f"{key}_v"))
+    return f"column {column!r} cannot be compared"
+
+
+def draft_rule() -> tuple[Rule | None, list[str]]:
+    conditions, problems = [], []
+    for position, cid in enumerate(st.session_state[DRAFT], start=1):
+        result = condition_editor(cid, position)
+        if isinstance(result, Condition):
+            conditions.append(result)
+        else:
+            problems.append(f"condition {position}: {result}")
+    c_label, c_name = st.columns([2, 5])
+    classes = s.classes
+    if st.session_state.get("draft_label") not in classes:
+        st.session_state["draft_label"] = s.native_label(s.split.positive)
+    label = c_label.selectbox("Label (then)", classes, key="draft_label")
+    name = c_name.text_input("Rule name", key="draft_name", placeholder="e.g. large V11")
+    if problems:
+        return None, problems
+    rule = Rule(when=tuple(conditions), then=label, name=name.strip())
+    return rule, [f"condition {i}: {p}" for i, c in enumerate(conditions, 1) for p in c.problems()]
+
+
+# ---------------------------------------------------------------- rule-list actions
+def apply(rules) -> None:
+    try:
+        s.apply(rules)
+    except RuleSetError as err:
+        st.session_state["rules_error"] = str(err)
+
+
+def commit_draft(rule: Rule) -> None:
+    index = st.session_state[EDITING]
+    apply(s.rules.add(rule) if index is None else s.rules.replace_rule(index, rule))
+    reset_draft()
+
+
+def import_rules() -> None:
+    upload = st.session_state.get("import_file")
+    if upload is None:
+        return
+    try:
+        s.import_json(upload.getvalue().decode("utf-8", errors="replace"))
+        st.session_state["rules_notice"] = f"Imported {len(s.rules.rules)} rules from {upload.name}."
+    except RuleSetError as err:
+        st.session_state["rules_error"] = (f"{upload.name} was not imported; the current rules are unchanged. "
+                                           f"Problems: " + "; ".join(err.problems))
+
+
+# ================================================================= layout
+st.title("Rules")
+top = st.columns([1, 1, 4, 2.2], vertical_alignment="center")
+top[0].button("↶ Undo", on_click=s.undo, disabled=not s.history.can_undo, width="stretch")
+top[1].button("↷ Redo", on_click=s.redo, disabled=not s.history.can_redo, width="stretch")
+top[3].download_button("Download rules JSON", s.rules.to_json(), file_name=f"{s.rules_key}.rules.json",
+                       mime="application/json", width="stretch")
+
+for key, show in (("rules_error", st.error), ("rules_notice", st.success)):
+    if key in st.session_state:
+        show(st.session_state.pop(key))
+
+current = s.evaluation()
+
+# ---- the form
+editing = st.session_state[EDITING]
+with st.container(border=True):
+    st.subheader("Add a rule" if editing is None else f"Edit rule {editing + 1}")
+    rule, problems = draft_rule()
+    st.button("＋ Condition (AND)", on_click=add_condition)
+    if rule is not None and not problems:
+        preview = s.preview(rule, editing)
+        index = len(s.rules.rules) if editing is None else editing
+        stats = preview.test.rules[index]
+        before, after = current.test.metrics.positive, preview.test.metrics.positive
+        st.markdown(
+            f"**Preview on the held-out test side** · fires on **{stats.fired:,}** rows "
+            f"(after the rules above), **{stats.correct:,}** of them `{stats.label}` → precision "
+            f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
+            f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
+    for p in problems:
+        st.warning(p)
+    b1, b2, _ = st.columns([1.4, 1, 5])
+    b1.button("Add rule" if editing is None else "Save rule", type="primary", disabled=rule is None or bool(problems),
+              on_click=commit_draft, args=(rule,), width="stretch")
+    if editing is not None:
+        b2.button("Cancel", on_click=reset_draft, width="stretch")
+
+# ---- the ordered rule list
+st.subheader("Rule list (first hit wins)")
+rules = s.rules
+test_stats = current.test.rules
+if not rules.rules:
+    st.info("No rules yet: every row gets the default label. Add one above.")
+for i, r in enumerate(rules.rules):
+    st_i = test_stats[i]
+    row = st.columns([0.35, 0.5, 5.2, 2.2, 0.45, 0.45, 0.45, 0.45, 0.45], vertical_alignment="center")
+    row[0].markdown(f"**{i + 1}**")
+    row[1].toggle("on", value=r.enabled, key=f"on_{i}_{hash(r)}", label_visibility="collapsed",
+                  on_change=apply, args=(rules.toggle(i),), help="Enable or disable this rule")
+    title = st_i.name if r.enabled else f"~~{st_i.name}~~"
+    row[2].markdown(f"**{title}** · `{' and '.join(c.describe() for c in r.when)}` → `{r.then}`")
+    row[3].caption(f"test: fires {st_i.fired:,} · precision {pct(st_i.precision)} · ΔF1 if "
+                   f"{'off' if r.enabled else 'on'} {st_i.delta_f1:+.3f}")
+    row[4].button("↑", key=f"up_{i}", on_click=apply, args=(rules.move(i, -1),), disabled=i == 0, help="Move up")
+    row[5].button("↓", key=f"down_{i}", on_click=apply, args=(rules.move(i, 1),),
+                  disabled=i == len(rules.rules) - 1, help="Move down")
+    row[6].button("✎", key=f"edit_{i}", on_click=load_into_form, args=(i,), help="Edit")
+    row[7].button("⧉", key=f"dup_{i}", on_click=apply, args=(rules.add(r, i + 1),), help="Duplicate")
+    row[8].button("🗑", key=f"del_{i}", on_click=apply, args=(rules.remove(i),), help="Delete")
+
+d1, d2 = st.columns([2, 5], vertical_alignment="bottom")
+classes = s.classes
+d1.selectbox("Default label (no rule fires)", classes,
+             index=classes.index(rules.default) if rules.default in classes else 0,
+             key=f"default_{hash(rules)}", on_change=lambda: apply(rules.with_default(
+                 st.session_state[f"default_{hash(rules)}"])))
+with d2.popover("Import rules JSON"):
+    st.file_uploader("Rule file", type=["json"], key="import_file", on_change=import_rules)
+
+# ---- metrics
+st.subheader("Held-out metrics")
+
+
+def class_table(side) -> pd.DataFrame:
+    m = side.metrics
+    rows = [[c.label, f"{c.precision:.4f}", f"{c.recall:.4f}", f"{c.f1:.4f}", f"{c.support:,}"] for c in m.classes]
+    rows.append(["accuracy", "", "", f"{m.accuracy:.4f}", f"{m.n:,}"])
+    rows.append(["macro avg", f"{m.macro.precision:.4f}", f"{m.macro.recall:.4f}", f"{m.macro.f1:.4f}", f"{m.n:,}"])
+    rows.append(["weighted avg", f"{m.weighted.precision:.4f}", f"{m.weighted.recall:.4f}", f"{m.weighted.f1:.4f}",
+                 f"{m.n:,}"])
+    return pd.DataFrame(rows, columns=["class", "precision", "recall", "f1-score", "support"]).set_index("class")
+
+
+def confusion_table(side) -> pd.DataFrame:
+    m = side.metrics
+    return pd.DataFrame([[f"{v:,}" for v in row] for row in m.confusion],
+                        index=[f"true {l}" for l in m.labels], columns=[f"predicted {l}" for l in m.labels])
+
+
+left, right = st.columns(2)
+for col, name in ((left, "test"), (right, "train")):
+    side = current.sides[name]
+    with col:
+        st.markdown(f"**{name.title()}** ({side.metrics.n:,} rows)" + (" — the judge" if name == "test" else ""))
+        st.table(class_table(side))
+        st.table(confusion_table(side))
+
+if rules.rules:
+    st.markdown("**Per rule, in first-hit order**")
+    train_stats = current.train.rules
+    table = pd.DataFrame([{
+        "#": r.index + 1, "rule": r.name, "label": r.label, "on": r.enabled, "reached": r.reached,
+        "fired": r.fired, "correct": r.correct, "precision": r.precision,
+        "train precision": train_stats[r.index].precision, "share of positives": r.positive_share,
+        "F1 if toggled": r.toggled.f1, "ΔF1 if toggled": r.delta_f1,
+    } for r in test_stats]).set_index("#")
+    st.dataframe(table, width="stretch", column_config={
+        "precision": st.column_config.NumberColumn(format="%.4f"),
+        "train precision": st.column_config.NumberColumn(format="%.4f"),
+        "share of positives": st.column_config.NumberColumn(format="percent"),
+        "F1 if toggled": st.column_config.NumberColumn(format="%.4f"),
+        "ΔF1 if toggled": st.column_config.NumberColumn(format="%+.4f")})
+    ov = current.test.overlaps
+    st.caption(f"Test overlaps: {ov.rows:,} rows matched by more than one enabled rule; "
+               f"{ov.conflicts:,} by rules with different labels.")
+
+    points = s.cumulative("test")
+    fig = go.Figure()
+    x = [f"{p.step}. {p.rule}" if p.step else "default only" for p in points]
+    fig.add_trace(go.Scatter(x=x, y=[p.precision for p in points], name="precision", mode="lines+markers"))
+    fig.add_trace(go.Scatter(x=x, y=[p.recall for p in points], name="recall", mode="lines+markers"))
+    fig.add_trace(go.Scatter(x=x, y=[p.f1 for p in points], name="F1", mode="lines+markers", line={"dash": "dot"}))
+    fig.update_layout(title="Test precision and recall as the enabled rules are applied in order",
+                      yaxis={"range": [0, 1.02], "tickformat": ".0%"}, height=340, margin={"t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.25})
+    st.plotly_chart(fig, width="stretch")
+
+sidebar(s)
