@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import session, sidebar
+from pages import session, sidebar
 from studio.bundled import BUNDLED
 from studio.errors import StudioError
 from studio.session import SplitChoice
@@ -105,7 +105,7 @@ if len(classes) > MAX_CLASSES:
     st.warning(f"`{target}` has {len(classes):,} distinct values: is it really the label?")
 
 # ---- class balance and schema
-left, right = st.columns([1, 3])
+left, right = st.columns([1.5, 3])
 with left:
     st.markdown(f"**Class balance of `{s.split.target}`**")
     total = {l: s.split.counts["train"][l] + s.split.counts["test"][l] for l in s.split.labels}

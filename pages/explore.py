@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import session, sidebar
+from pages import session, sidebar
 
 s = session()
 st.title("Explore")

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.common import pct, session, sidebar
+from pages import pct, session, sidebar
 from studio.errors import RuleSetError
 from studio.rules import Condition, Rule
 from studio.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL
@@ -87,7 +87,7 @@ def condition_editor(cid: int, position: int) -> Condition | str | None:
     if st.session_state.get(op_key) not in ops:
         st.session_state[op_key] = ops[0] if prof.kind != NUMERIC else ">"
     op = c_op.selectbox(f"Operator {position}", ops, key=op_key)
-    c_del.button("✕", key=f"c{cid}_del", help="Remove this condition", on_click=remove_condition, args=(cid,),
+    c_del.button("", icon=":material/close:", key=f"c{cid}_del", help="Remove this condition", on_click=remove_condition, args=(cid,),
                  disabled=len(st.session_state[DRAFT]) == 1)
     key = f"c{cid}_{column}"
     with c_val:
@@ -181,10 +181,10 @@ def import_rules() -> None:
 # ================================================================= layout
 st.title("Rules")
 top = st.columns([1, 1, 4, 2.2], vertical_alignment="center")
-top[0].button("↶ Undo", on_click=s.undo, disabled=not s.history.can_undo, width="stretch")
-top[1].button("↷ Redo", on_click=s.redo, disabled=not s.history.can_redo, width="stretch")
+top[0].button("Undo", icon=":material/undo:", on_click=s.undo, disabled=not s.history.can_undo, width="stretch")
+top[1].button("Redo", icon=":material/redo:", on_click=s.redo, disabled=not s.history.can_redo, width="stretch")
 top[3].download_button("Download rules JSON", s.rules.to_json(), file_name=f"{s.rules_key}.rules.json",
-                       mime="application/json", width="stretch")
+                       mime="application/json", icon=":material/download:", width="stretch")
 
 for key, show in (("rules_error", st.error), ("rules_notice", st.success)):
     if key in st.session_state:
@@ -197,7 +197,7 @@ editing = st.session_state[EDITING]
 with st.container(border=True):
     st.subheader("Add a rule" if editing is None else f"Edit rule {editing + 1}")
     rule, problems = draft_rule()
-    st.button("＋ Condition (AND)", on_click=add_condition)
+    st.button("Condition (AND)", icon=":material/add:", on_click=add_condition)
     if rule is not None and not problems:
         preview = s.preview(rule, editing)
         index = len(s.rules.rules) if editing is None else editing
@@ -224,7 +224,7 @@ if not rules.rules:
     st.info("No rules yet: every row gets the default label. Add one above.")
 for i, r in enumerate(rules.rules):
     st_i = test_stats[i]
-    row = st.columns([0.35, 0.5, 5.2, 2.2, 0.45, 0.45, 0.45, 0.45, 0.45], vertical_alignment="center")
+    row = st.columns([0.3, 0.5, 4.0, 2.3, 3.1], vertical_alignment="center")
     row[0].markdown(f"**{i + 1}**")
     row[1].toggle("on", value=r.enabled, key=f"on_{i}_{hash(r)}", label_visibility="collapsed",
                   on_change=apply, args=(rules.toggle(i),), help="Enable or disable this rule")
@@ -232,12 +232,16 @@ for i, r in enumerate(rules.rules):
     row[2].markdown(f"**{title}** · `{' and '.join(c.describe() for c in r.when)}` → `{r.then}`")
     row[3].caption(f"test: fires {st_i.fired:,} · precision {pct(st_i.precision)} · ΔF1 if "
                    f"{'off' if r.enabled else 'on'} {st_i.delta_f1:+.3f}")
-    row[4].button("↑", key=f"up_{i}", on_click=apply, args=(rules.move(i, -1),), disabled=i == 0, help="Move up")
-    row[5].button("↓", key=f"down_{i}", on_click=apply, args=(rules.move(i, 1),),
+    with row[4].container(horizontal=True, gap=None):
+        st.button("", icon=":material/arrow_upward:", key=f"up_{i}", type="tertiary", on_click=apply, args=(rules.move(i, -1),),
+                  disabled=i == 0, help="Move up")
+        st.button("", icon=":material/arrow_downward:", key=f"down_{i}", type="tertiary", on_click=apply, args=(rules.move(i, 1),),
                   disabled=i == len(rules.rules) - 1, help="Move down")
-    row[6].button("✎", key=f"edit_{i}", on_click=load_into_form, args=(i,), help="Edit")
-    row[7].button("⧉", key=f"dup_{i}", on_click=apply, args=(rules.add(r, i + 1),), help="Duplicate")
-    row[8].button("🗑", key=f"del_{i}", on_click=apply, args=(rules.remove(i),), help="Delete")
+        st.button("", icon=":material/edit:", key=f"edit_{i}", type="tertiary", on_click=load_into_form, args=(i,), help="Edit")
+        st.button("", icon=":material/content_copy:", key=f"dup_{i}", type="tertiary", on_click=apply, args=(rules.add(r, i + 1),),
+                  help="Duplicate")
+        st.button("", icon=":material/delete:", key=f"del_{i}", type="tertiary", on_click=apply, args=(rules.remove(i),),
+                  help="Delete")
 
 d1, d2 = st.columns([2, 5], vertical_alignment="bottom")
 classes = s.classes

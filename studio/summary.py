@@ -23,28 +23,26 @@ class ColumnProfile:
 
 
 def profile(dataset: Dataset, top_n: int = 20) -> list[ColumnProfile]:
-    """One profile per column, from DuckDB's SUMMARIZE plus exact missing counts and top values."""
+    """One profile per column: missing count, approximate distinct count, min, max, mean
+    (numeric), most frequent values (text and boolean). One aggregate query for all columns."""
     schema = dataset.schema
-    with dataset.lock:
-        cur = dataset.con.execute(f"SUMMARIZE {TABLE}")
-        names = [d[0] for d in cur.description]
-        summary = {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
-        counts = dataset.con.execute(
-            "SELECT " + ", ".join(f"count(*) - count({column(c).sql('duckdb')})" for c in schema.names)
-            + f" FROM {TABLE}").fetchone()
-    out = []
-    for (name, ctype), missing in zip(schema.columns, counts):
-        s = summary.get(name)
+    parts = []
+    for name, _ in schema.columns:
+        col = column(name).sql("duckdb")
         kind = schema.kind(name)
-        mean = None
-        if kind == NUMERIC and s is not None and s["avg"] is not None:
-            mean = float(s["avg"])
-        lo, hi = (s["min"], s["max"]) if s is not None else (None, None)
-        if kind == NUMERIC and lo is not None:
-            lo, hi = _number(lo), _number(hi)
+        ordered = kind in (NUMERIC, TEMPORAL, STRING)
+        parts += [f"count(*) - count({col})", f"approx_count_distinct({col})",
+                  f"min({col})" if ordered else "NULL", f"max({col})" if ordered else "NULL",
+                  f"avg({col})" if kind == NUMERIC else "NULL"]
+    with dataset.lock:
+        values = dataset.con.execute(f"SELECT {', '.join(parts)} FROM {TABLE}").fetchone()
+    out = []
+    for i, (name, ctype) in enumerate(schema.columns):
+        missing, distinct, lo, hi, mean = values[5 * i:5 * i + 5]
+        kind = schema.kind(name)
         top = top_values(dataset, name, top_n) if kind in (STRING, BOOLEAN) else ()
-        out.append(ColumnProfile(name, ctype, kind, int(missing), int(s["approx_unique"] or 0) if s is not None else 0,
-                                 lo, hi, mean, top))
+        out.append(ColumnProfile(name, ctype, kind, int(missing), int(distinct or 0), lo, hi,
+                                 None if mean is None else float(mean), top))
     return out
 
 
@@ -55,14 +53,6 @@ def top_values(dataset: Dataset, name: str, limit: int = 20) -> tuple[tuple[obje
             f"SELECT {col}, count(*) AS n FROM {TABLE} WHERE {col} IS NOT NULL "
             f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT {int(limit)}").fetchall()
     return tuple((v, int(n)) for v, n in rows)
-
-
-def _number(text):
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return text
-    return int(value) if value.is_integer() and "." not in str(text) and "e" not in str(text).lower() else value
 
 
 KIND_OPERATORS = {

@@ -1,4 +1,10 @@
-"""What every page shares: the per-session studio, the sidebar, small formatting helpers."""
+"""What every page shares: the per-session studio, the sidebar with the page links, formatting.
+
+Streamlit runs a page script on its own whenever a ``pages/`` folder exists (a link
+such as ``/data`` runs ``pages/data.py`` directly; only ``/`` runs ``app.py``), so every
+page opens the session and draws the sidebar itself, and the sidebar carries the page
+links. This module is the folder's ``__init__``, which Streamlit does not list as a page.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,10 @@ from studio.session import StudioSession
 from studio.workspace import Workspace, new_id
 
 SESSION_KEY = "studio"
+PAGE_LINKS = (("pages/data.py", "Data", ":material/table_view:"),
+              ("pages/explore.py", "Explore", ":material/insights:"),
+              ("pages/rules.py", "Rules", ":material/rule:"),
+              ("pages/export.py", "Export", ":material/ios_share:"))
 
 
 def workspace_id() -> str:
@@ -27,6 +37,7 @@ def workspace_id() -> str:
 
 def session() -> StudioSession:
     """This browser session's studio (its own DuckDB connection, its own rules)."""
+    st.set_page_config(page_title="Rule Studio", page_icon=":material/rule:", layout="wide")
     ws = workspace_id()
     if SESSION_KEY not in st.session_state:
         with st.spinner("Opening the studio…"):
@@ -38,20 +49,31 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
+HEADLINE_CSS = """<style>
+.headline {display: flex; gap: 0.9rem; flex-wrap: wrap; font-size: 0.95rem}
+.headline b {display: block; font-size: 1.45rem; font-weight: 600}
+</style>"""
+
+
 def sidebar(s: StudioSession) -> None:
     """Dataset, target, positive label, split and the live headline, on every page."""
     ev = s.evaluation()
     pos = ev.test.metrics.positive
     with st.sidebar:
+        st.html(HEADLINE_CSS)
+        for path, title, icon in PAGE_LINKS:
+            st.page_link(path, label=title, icon=icon)
+        st.divider()
         st.markdown(f"**Dataset** · {s.dataset.label}")
         if s.dataset.synthetic:
             st.caption("Synthetic data: generated, not real transactions.")
         st.markdown(f"**Target** · `{s.split.target}` · positive `{s.split.positive}`")
         st.caption(s.split.describe())
         st.markdown("**Held-out test, positive class**")
-        c1, c2, c3 = st.columns(3)
-        c1.metric("Precision", f"{pos.precision:.3f}")
-        c2.metric("Recall", f"{pos.recall:.3f}")
-        c3.metric("F1", f"{pos.f1:.3f}")
+        st.markdown(
+            '<div class="headline" data-testid="headline">'
+            f'<span>Precision <b data-metric="precision">{pos.precision:.4f}</b></span>'
+            f'<span>Recall <b data-metric="recall">{pos.recall:.4f}</b></span>'
+            f'<span>F1 <b data-metric="f1">{pos.f1:.4f}</b></span></div>', unsafe_allow_html=True)
         n_on = len(s.rules.enabled_rules)
         st.caption(f"{n_on} of {len(s.rules.rules)} rules enabled · default `{s.rules.default}`")

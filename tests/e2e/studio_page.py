@@ -1,0 +1,57 @@
+"""Driving the studio's widgets in a browser, the way a user does."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the run an interaction started (the short pause lets
+    the run begin, as Streamlit's own end-to-end tests do)."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
+def open_studio(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="headline"]', timeout=60_000)
+    wait_idle(page)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a selectbox by its label."""
+    box = page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}"))
+    box.click()
+    box.type(option)  # the list is virtual: filter it so that the option is rendered
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def fill(page: Page, label: str, value) -> None:
+    box = page.get_by_label(re.compile(f"^{re.escape(label)}"))
+    box.fill(str(value))
+    box.press("Enter")
+    wait_idle(page)
+
+
+def headline(page: Page) -> dict[str, str]:
+    box = page.locator('[data-testid="headline"]')
+    return {m: box.locator(f'[data-metric="{m}"]').inner_text() for m in ("precision", "recall", "f1")}
+
+
+def add_rule(page: Page, column: str, op: str, value, label, name: str) -> None:
+    choose(page, "Column 1", column)
+    choose(page, "Operator 1", op)
+    fill(page, "Value 1", value)
+    choose(page, "Label (then)", str(label))
+    fill(page, "Rule name", name)
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_text(name, exact=False).first).to_be_visible()
+    wait_idle(page)
+
+
+def class_row(page: Page, table_index: int, label: str) -> list[str]:
+    """The cells of one class's row in a per-class metrics table (0: test, 2: train)."""
+    table = page.locator('[data-testid="stTable"]').nth(table_index)
+    row = table.locator("tr", has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$")))
+    return [c.inner_text() for c in row.locator("td").all()]
