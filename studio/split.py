@@ -2,7 +2,7 @@
 
 Within each class, rows are ordered by ``md5("<seed>:<row number>")`` (row
 numbers follow the file's order) and the first ``round(n_class * test_size)``
-go to the test side. MD5 is the same on every machine and DuckDB version, so
+go to the test side (rounded half up). MD5 is the same on every machine and DuckDB version, so
 the same seed and data give the same rows anywhere.
 
 The split table holds every column plus ``__rs_row``, ``__rs_label`` (the
