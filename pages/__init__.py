@@ -56,7 +56,9 @@ HEADLINE_CSS = """<style>
 
 
 def sidebar(s: StudioSession) -> None:
-    """Dataset, target, positive label, split and the live headline, on every page."""
+    """Dataset, target, positive label, split and the live headline, on every page.
+
+    Drawn first: every change is made in a widget callback, before the page runs."""
     ev = s.evaluation()
     pos = ev.test.metrics.positive
     with st.sidebar:

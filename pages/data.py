@@ -11,6 +11,7 @@ from studio.errors import StudioError
 from studio.session import SplitChoice
 
 s = session()
+sidebar(s)
 MAX_CLASSES = 50
 
 
@@ -124,5 +125,3 @@ with right:
     } for p in s.profiles().values()])
     st.dataframe(schema, hide_index=True, width="stretch", height=min(38 + 35 * len(schema), 560),
                  column_config={"mean": st.column_config.NumberColumn(format="%.4g")})
-
-sidebar(s)

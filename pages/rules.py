@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from pages import pct, session, sidebar
@@ -13,6 +12,7 @@ from studio.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL
 from studio.summary import operators_for
 
 s = session()
+sidebar(s)
 
 # ---------------------------------------------------------------- draft state
 DRAFT = "draft_conditions"  # list of condition ids shown in the form
@@ -299,6 +299,8 @@ if rules.rules:
     st.caption(f"Test overlaps: {ov.rows:,} rows matched by more than one enabled rule; "
                f"{ov.conflicts:,} by rules with different labels.")
 
+    import plotly.graph_objects as go  # only when there is a chart to draw
+
     points = s.cumulative("test")
     fig = go.Figure()
     x = [f"{p.step}. {p.rule}" if p.step else "default only" for p in points]
@@ -309,5 +311,3 @@ if rules.rules:
                       yaxis={"range": [0, 1.02], "tickformat": ".0%"}, height=340, margin={"t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.25})
     st.plotly_chart(fig, width="stretch")
-
-sidebar(s)

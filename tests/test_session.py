@@ -113,3 +113,24 @@ def test_workspace_ids_and_upload_names_are_safe(tmp_path):
     ws = Workspace("ok", tmp_path)
     path = ws.save_upload("../../etc/pass wd.csv", b"a,b\n1,2\n")
     assert path.parent == ws.path / "uploads" and path.name == "pass-wd.csv"
+
+
+def test_concurrent_sessions_and_threads_give_no_duckdb_errors(tmp_path):
+    """Two users at once, and one user's reruns overlapping: no thread-safety errors, same numbers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    a = StudioSession.start(Workspace("a", tmp_path))
+    b = StudioSession.start(Workspace("b", tmp_path))
+    a.apply(a.rules.add(rule(("V11", ">", 4), then=1)))
+    b.apply(b.rules.add(rule(("V17", "<", -3), then=1)))
+    expected = {id(a): a.evaluation().test.metrics.positive, id(b): b.evaluation().test.metrics.positive}
+
+    def work(s, k):
+        s.split.cache.clear()  # force real queries, not cached counts
+        extra = s.rules.add(rule(("V14", "<", -8 - k % 3), then=1))
+        studio.evaluate(s.split, extra)
+        return id(s), studio.evaluate(s.split, s.rules).test.metrics.positive
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(work, [a, b, a, b] * 10, range(40)))
+    assert all(expected[key] == got for key, got in results)

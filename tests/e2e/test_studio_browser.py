@@ -87,3 +87,27 @@ def test_two_browsers_are_isolated(server, browser):
     finally:
         a.context.close()
         b.context.close()
+
+
+def test_uploads_bad_data_and_rule_files_are_refused(server, page, tmp_path):
+    open_studio(page, server + "/data")
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(bytes(range(256)) * 64)
+    page.get_by_role("tab", name="Upload a file").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(garbage))
+    expect(page.get_by_text(re.compile("garbage.csv was not opened"))).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("creditcard-synthetic (synthetic)")).to_be_visible()
+    screenshot(page, "data-bad-upload")
+
+    page.get_by_role("link", name="Rules").click()
+    wait_idle(page)
+    add_rule(page, "V11", ">", 4, 1, "kept rule")
+    bad_rules = tmp_path / "bad.json"
+    bad_rules.write_text('{"default": 0, "rules": [{"name": "x", "when": [{"column": "V_11", "op": ">", "value": 4}], '
+                         '"then": 1}]}')
+    page.get_by_text("Import rules JSON").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad_rules))
+    expect(page.get_by_text(re.compile(r"bad.json was not imported.*unknown column 'V_11' \(did you mean 'V11'\?\)")))\
+        .to_be_visible(timeout=30_000)
+    expect(page.get_by_text("kept rule").first).to_be_visible()
+    screenshot(page, "rules-bad-import")
