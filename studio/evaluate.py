@@ -36,6 +36,11 @@ def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     conditions, so renaming, relabelling, enabling or reordering rules costs no
     query.
     """
+    with split.dataset.lock:  # one query at a time per connection; the cache is shared by reruns
+        return _match_counts(split, rules)
+
+
+def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     key = tuple(r.when for r in rules.rules)
     hit = split.cache.get(key)
     if hit is not None:
@@ -48,8 +53,7 @@ def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
     cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
     sql = f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
-    with split.dataset.lock:
-        result = split.dataset.con.execute(sql).fetchnumpy()
+    result = split.dataset.con.execute(sql).fetchnumpy()
     k0 = np.asarray(result["k0"], dtype=np.int64)
     n_rules = len(rules.rules)
     matched = np.zeros((len(k0), n_rules), dtype=bool)

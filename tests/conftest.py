@@ -4,18 +4,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import studio  # noqa: E402
 
-TUTORIAL_RULES = {
-    "format": "rule-studio/1", "target": "Class", "positive": 1, "default": 0,
-    "rules": [
-        {"name": "large V11", "when": [{"column": "V11", "op": ">", "value": 4}], "then": 1},
-        {"name": "deep V17", "when": [{"column": "V17", "op": "<", "value": -3}], "then": 1, "enabled": True},
-        {"name": "deep V14", "when": [{"column": "V14", "op": "<", "value": -8}], "then": 1},
-    ]}
+from sample_rules import TUTORIAL_RULES  # noqa: E402
 
 
 @pytest.fixture(scope="session")

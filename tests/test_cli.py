@@ -10,7 +10,7 @@ import pytest
 import studio
 from studio.cli import main
 
-from conftest import ROOT, TUTORIAL_RULES
+from sample_rules import ROOT, TUTORIAL_RULES
 
 
 def run(*args):

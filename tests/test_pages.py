@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import studio
 from studio.rules import rule
 
-from conftest import ROOT
+from sample_rules import ROOT
 
 TUTORIAL = [("V11", ">", 4, "large V11"), ("V17", "<", -3, "deep V17"), ("V14", "<", -8, "deep V14")]
 

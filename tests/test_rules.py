@@ -8,7 +8,7 @@ import studio
 from studio.rules import Condition, RuleSet, rule
 from studio.schema import Schema, check_ruleset
 
-from conftest import TUTORIAL_RULES
+from sample_rules import TUTORIAL_RULES
 
 SCHEMA = Schema((("V11", "DOUBLE"), ("V17", "DOUBLE"), ("job", "VARCHAR"), ("vip", "BOOLEAN"),
                  ("day", "DATE"), ("Class", "BIGINT")))
