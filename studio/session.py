@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .bundled import BUNDLED, DEFAULT_DATASET, load
+from .bundled import DEFAULT_DATASET, load
 from .datasets import Dataset
 from .errors import RuleSetError
 from .evaluate import Evaluation, cumulative, evaluate
@@ -188,7 +188,3 @@ class StudioSession:
     def close(self) -> None:
         if self.dataset is not None:
             self.dataset.close()
-
-
-def bundled_names() -> list[str]:
-    return list(BUNDLED)
