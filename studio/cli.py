@@ -1,4 +1,5 @@
-"""``python -m studio``: evaluate a rule set on a held-out split, or score a file.
+"""``python -m studio``: evaluate a rule set on a held-out split, score a file, export the rules,
+or serve them over HTTP.
 
 Bad input ends with one line on stderr naming the problem, and exit code 2.
 """
@@ -11,11 +12,16 @@ import sys
 
 import duckdb
 
+from pathlib import Path
+
 from .bundled import BUNDLED, load
+from .datasets import check_readable, file_source
 from .errors import StudioError
 from .evaluate import evaluate
+from .export import DIALECTS, FORMATS, export
 from .report import render
 from .rules import RuleSet
+from .schema import Schema, check_ruleset
 from .scoring import score_file
 
 EXIT_BAD_INPUT = 2
@@ -66,7 +72,60 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", required=True, help="output file, .csv or .parquet")
     sc.add_argument("--prediction-column", default="prediction")
     sc.add_argument("--rule-column", default="rule")
+
+    ex = sub.add_parser("export", help="the rules as Python, a scikit-learn module, human-learn, SQL, PMML or JSON")
+    ex.add_argument("rules", help="rule file (JSON)")
+    ex.add_argument("--to", required=True, choices=list(FORMATS), help="output format")
+    ex.add_argument("--dialect", default="duckdb", choices=list(DIALECTS), help="SQL dialect (with --to sql)")
+    ex.add_argument("--table", default="data", help="table the SQL reads (with --to sql)")
+    ex.add_argument("--data", help="a data file or bundled dataset whose column types the export uses")
+    ex.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    sv = sub.add_parser("serve", help="an HTTP scoring API for a rule set")
+    sv.add_argument("rules", help="rule file (JSON)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--data", help="a data file or bundled dataset whose column types the API checks against")
     return parser
+
+
+def _schema_of(data: str | None):
+    """Column types of a data file (read without loading it) or of a bundled dataset."""
+    if data is None:
+        return None
+    if data in BUNDLED:
+        return load(data).schema
+    con = duckdb.connect(":memory:")
+    try:
+        return Schema.of(con, f"SELECT * FROM {file_source(check_readable(data))}")
+    except duckdb.Error as err:
+        raise StudioError(f"cannot read {data}: {str(err).splitlines()[0]}") from None
+    finally:
+        con.close()
+
+
+def _export(args) -> str:
+    rules = RuleSet.load(args.rules)
+    schema = _schema_of(args.data)
+    if schema is not None:
+        check_ruleset(rules, schema)
+    text = export(rules, args.to, dialect=args.dialect, schema=schema, table=args.table)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        return f"wrote {FORMATS[args.to][0]} to {args.output}"
+    return text.rstrip("\n")
+
+
+def _serve(args) -> str:
+    from .serve import serve
+    rules = RuleSet.load(args.rules)
+    schema = _schema_of(args.data)
+    if schema is not None:
+        check_ruleset(rules, schema)
+    print(f"serving {len(rules.enabled_rules)} rules on http://{args.host}:{args.port} "
+          f"(POST /predict, GET /rules, GET /health)", flush=True)
+    serve(rules, host=args.host, port=args.port, schema=schema)
+    return "stopped"
 
 
 def _evaluate(args) -> str:
@@ -94,7 +153,7 @@ def _score(args) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        text = {"evaluate": _evaluate, "score": _score}[args.command](args)
+        text = {"evaluate": _evaluate, "score": _score, "export": _export, "serve": _serve}[args.command](args)
     except StudioError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,0 +1,55 @@
+"""A snippet for human-learn users: ``CaseWhenRuler`` rules inside a ``FunctionClassifier``.
+
+human-learn's ``CaseWhenRuler.predict`` treats a row whose label so far equals the default
+as undecided, so a rule labelled like the default would not stop later rules. The snippet
+keeps first-hit semantics exactly: each later rule also requires that no earlier
+default-labelled rule held."""
+
+from __future__ import annotations
+
+import inspect
+
+from ..compile import rule_names
+from ..pyeval import condition_mask
+from ..rules import RuleSet
+from .python import _call, _comment
+
+
+def to_hulearn(rules: RuleSet) -> str:
+    names = rule_names(rules)
+    lines = [
+        '"""Rules exported from Rule Studio for human-learn (pip install human-learn).',
+        "",
+        "    clf = FunctionClassifier(make_prediction)",
+        "    clf.fit(X, y).predict(X)",
+        '"""',
+        "import numpy as np",
+        "import pandas as pd",
+        "from hulearn.classification import FunctionClassifier",
+        "from hulearn.experimental import CaseWhenRuler",
+        "",
+        "",
+        inspect.getsource(condition_mask).rstrip(),
+        "",
+        "",
+        "def c(d, column, op, value=None):",
+        '    """A condition on column of d; a missing value never satisfies it (except "is null")."""',
+        "    return condition_mask(d[column], op, value)",
+        "",
+        "",
+        "def make_prediction(dataf):",
+        f"    ruler = CaseWhenRuler(default={rules.default!r})",
+    ]
+    stoppers: list[str] = []  # earlier rules whose label is the default: they must stop later rules
+    for i, rule in enumerate(rules.rules):
+        if not rule.enabled:
+            lines.append(f"    # disabled, left out: {_comment(names[i])}")
+            continue
+        test = " & ".join(_call(c).replace("c(", "c(d, ", 1) for c in rule.when)
+        guard = "".join(f" & ~({s})" for s in stoppers)
+        lines.append(f"    # {_comment(names[i])}")
+        lines.append(f"    ruler.add_rule(lambda d: {test}{guard}, {rule.then!r}, name={names[i]!r})")
+        if rule.then == rules.default and type(rule.then) is type(rules.default):
+            stoppers.append(test)
+    lines += ["    return np.asarray(ruler.predict(dataf))", "", "", "clf = FunctionClassifier(make_prediction)", ""]
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""PMML 4.4: a RuleSetModel with firstHit selection.
+
+Conditions become SimplePredicate (comparisons, isMissing, isNotMissing), SimpleSetPredicate
+(in / not in) and CompoundPredicate (AND of a rule's conditions; between). PMML's missing-value
+logic matches the studio's: a predicate on a missing value is UNKNOWN and the rule does not fire.
+The fired rule's name comes out through an ``entityId`` output field.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..compile import rule_names
+from ..rules import RuleSet
+from ..schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema
+from ..version import __version__
+from .errors import ExportError
+
+NS = "http://www.dmg.org/PMML-4_4"
+_OPERATORS = {"<": "lessThan", "<=": "lessOrEqual", ">": "greaterThan", ">=": "greaterOrEqual",
+              "==": "equal", "!=": "notEqual", "is null": "isMissing", "is not null": "isNotMissing"}
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return str(value)
+
+
+def _array(values) -> ET.Element:
+    """A PMML Array: strings quoted (with \\" escapes), numbers as they are."""
+    strings = all(isinstance(v, str) for v in values)
+    if strings:
+        body = " ".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    else:
+        body = " ".join(_text(v) for v in values)
+    arr = ET.Element("Array", type="string" if strings else "real", n=str(len(values)))
+    arr.text = body
+    return arr
+
+
+def _field_kinds(rules: RuleSet, schema: Schema | None) -> dict[str, str]:
+    """Column kind for every column the rules use: from the data's schema, else from the values."""
+    kinds: dict[str, str] = {}
+    for rule in rules.rules:
+        for cond in rule.when:
+            if schema is not None and cond.column in schema:
+                kind = schema.kind(cond.column)
+            else:
+                values = cond.values()
+                kind = (BOOLEAN if values and all(isinstance(v, bool) for v in values) else
+                        STRING if values and all(isinstance(v, str) for v in values) else
+                        NUMERIC if values else kinds.get(cond.column, NUMERIC))
+            kinds[cond.column] = kinds.get(cond.column, kind) if kind == NUMERIC else kind
+    return kinds
+
+
+def _data_type(kind: str, column: str) -> tuple[str, str]:
+    if kind == NUMERIC or kind == EMPTY:
+        return "continuous", "double"
+    if kind == STRING:
+        return "categorical", "string"
+    if kind == BOOLEAN:
+        return "categorical", "boolean"
+    if kind == TEMPORAL:
+        raise ExportError(f"PMML export does not handle date/time conditions yet (column {column!r})")
+    raise ExportError(f"column {column!r} has a type PMML export cannot express")
+
+
+def _label_type(rules: RuleSet) -> str:
+    labels = rules.labels()
+    if all(isinstance(v, bool) for v in labels):
+        return "boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in labels):
+        return "integer"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in labels):
+        return "double"
+    return "string"
+
+
+_ORDERING = ("<", "<=", ">", ">=", "between")
+
+
+def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
+    if cond.op in _ORDERING and kinds[cond.column] != NUMERIC:
+        raise ExportError(f"PMML cannot order text: {cond.op!r} on column {cond.column!r}; for text use "
+                          "==, !=, in, not in or the null tests")
+    if cond.op in _OPERATORS:
+        attrs = {"field": cond.column, "operator": _OPERATORS[cond.op]}
+        if cond.value is not None:
+            attrs["value"] = _text(cond.value)
+        return ET.Element("SimplePredicate", attrs)
+    if cond.op == "between":
+        both = ET.Element("CompoundPredicate", booleanOperator="and")
+        both.append(ET.Element("SimplePredicate", field=cond.column, operator="greaterOrEqual",
+                               value=_text(cond.value[0])))
+        both.append(ET.Element("SimplePredicate", field=cond.column, operator="lessOrEqual",
+                               value=_text(cond.value[1])))
+        return both
+    if cond.op in ("in", "not in"):
+        pred = ET.Element("SimpleSetPredicate", field=cond.column,
+                          booleanOperator="isIn" if cond.op == "in" else "isNotIn")
+        pred.append(_array(cond.value))
+        return pred
+    raise ExportError(f"PMML export cannot express the operator {cond.op!r}")
+
+
+def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = None) -> str:
+    """A PMML 4.4 document; ``schema`` (the dataset's columns) types the DataDictionary."""
+    target = target or rules.target or "target"
+    kinds = _field_kinds(rules, schema)
+    if target in kinds:
+        raise ExportError(f"the target {target!r} is also used in a condition")
+    root = ET.Element("PMML", xmlns=NS, version="4.4")
+    header = ET.SubElement(root, "Header", description="Rule set exported from Rule Studio (rule-studio/1)")
+    ET.SubElement(header, "Application", name="Rule Studio", version=__version__)
+    dictionary = ET.SubElement(root, "DataDictionary", numberOfFields=str(len(kinds) + 1))
+    for column, kind in kinds.items():
+        optype, dtype = _data_type(kind, column)
+        ET.SubElement(dictionary, "DataField", name=column, optype=optype, dataType=dtype)
+    label_field = ET.SubElement(dictionary, "DataField", name=target, optype="categorical", dataType=_label_type(rules))
+    for label in rules.labels():
+        ET.SubElement(label_field, "Value", value=_text(label))
+
+    model = ET.SubElement(root, "RuleSetModel", functionName="classification", algorithmName="RuleSet")
+    mining = ET.SubElement(model, "MiningSchema")
+    ET.SubElement(mining, "MiningField", name=target, usageType="target")
+    for column in kinds:
+        ET.SubElement(mining, "MiningField", name=column)
+    output = ET.SubElement(model, "Output")
+    ET.SubElement(output, "OutputField", name="prediction", optype="categorical",
+                  dataType=_label_type(rules), feature="predictedValue")
+    ET.SubElement(output, "OutputField", name="rule", optype="categorical", dataType="string", feature="entityId")
+    ruleset = ET.SubElement(model, "RuleSet", defaultScore=_text(rules.default), defaultConfidence="1.0")
+    ET.SubElement(ruleset, "RuleSelectionMethod", criterion="firstHit")
+    names = rule_names(rules)
+    enabled = [names[i] for i, r in enumerate(rules.rules) if r.enabled]
+    twice = sorted({n for n in enabled if enabled.count(n) > 1})
+    if twice:
+        raise ExportError(f"PMML needs a distinct name for every rule; {twice[0]!r} is used twice")
+    for i, rule in enumerate(rules.rules):
+        if not rule.enabled:
+            continue
+        simple = ET.SubElement(ruleset, "SimpleRule", id=names[i], score=_text(rule.then))
+        if len(rule.when) == 1:
+            simple.append(_predicate(rule.when[0], kinds))
+        else:
+            both = ET.SubElement(simple, "CompoundPredicate", booleanOperator="and")
+            for cond in rule.when:
+                both.append(_predicate(cond, kinds))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,36 @@
+"""SQL: a ``SELECT`` adding the prediction and the fired rule's name, for DuckDB and, through sqlglot,
+Spark, PostgreSQL, BigQuery, Snowflake and T-SQL."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..compile import fired_rule_sql, prediction_sql
+from ..rules import RuleSet
+from ..schema import Schema
+from .errors import ExportError
+
+DIALECTS = {"duckdb": "DuckDB", "spark": "Apache Spark", "postgres": "PostgreSQL", "bigquery": "BigQuery",
+            "snowflake": "Snowflake", "tsql": "T-SQL (SQL Server)"}
+
+
+def table_ref(name: str) -> exp.Table:
+    """``catalog.schema.table`` (dots separate the parts), every part a quoted identifier."""
+    parts = [p for p in name.split(".")]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise ExportError(f"table name {name!r} must be table, schema.table or catalog.schema.table")
+    ids = [exp.Identifier(this=p, quoted=True) for p in parts]
+    return exp.Table(this=ids[-1], db=ids[-2] if len(ids) > 1 else None, catalog=ids[0] if len(ids) > 2 else None)
+
+
+def to_sql(rules: RuleSet, dialect: str = "duckdb", schema: Schema | None = None, table: str = "data",
+           prediction: str = "prediction", rule: str = "rule") -> str:
+    """``SELECT *, <CASE> AS prediction, <CASE> AS rule FROM table`` in the chosen dialect."""
+    if dialect not in DIALECTS:
+        raise ExportError(f"unknown SQL dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    query = exp.select(
+        exp.Star(),
+        exp.alias_(prediction_sql(rules, schema), prediction, quoted=True),
+        exp.alias_(fired_rule_sql(rules, schema), rule, quoted=True),
+    ).from_(table_ref(table))
+    return query.sql(dialect=dialect, pretty=True) + ";\n"
