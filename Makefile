@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test chromium bench
+.PHONY: run test install install-test system-deps bench bench-browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,14 @@ $(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test chromium
+install-test: $(VENV)/.installed-test system-deps
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+# Chromium for the browser tests; a Java runtime for PMML scoring (jpmml) and Spark.
+system-deps:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
 
 run: install
 	$(BIN)/python -c "import studio; studio.load('creditcard-synthetic')"
@@ -34,6 +37,8 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest -q
 
-bench:
+bench: install-test
 	bash benchmarks/setup-bench-env.sh
 	.venv-bench/bin/python benchmarks/bench_engine.py
+	.venv-bench/bin/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_browser.py

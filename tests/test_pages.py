@@ -166,3 +166,16 @@ def test_other_pages_render(workspace, page, title):
     at.switch_page(page).run()
     assert not at.exception and title in [t.value for t in at.title]
     assert headline(at)
+
+
+def test_export_page_shows_every_format(workspace):
+    at = app()
+    add_rule(at, "V11", ">", 4, "large V11")
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    codes = [c.value for c in at.code]
+    assert "('large V11', 1, c('V11', '>', 4.0))" in codes[0]
+    assert "class RuleSetClassifier" in codes[1] and "ruler.add_rule" in codes[2]
+    assert 'WHEN "V11" > 4.0' in codes[3] and "<RuleSetModel" in codes[4] and '"format": "rule-studio/1"' in codes[5]
+    at.selectbox(key="sql_dialect").set_value("tsql").run()
+    assert "[V11] > 4.0" in at.code[3].value
