@@ -41,4 +41,5 @@ bench: install-test
 	bash benchmarks/setup-bench-env.sh
 	.venv-bench/bin/python benchmarks/bench_engine.py
 	.venv-bench/bin/python benchmarks/bench_export.py
+	.venv-bench/bin/python benchmarks/check_hulearn_snippet.py
 	$(BIN)/python benchmarks/bench_browser.py
