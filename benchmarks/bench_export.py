@@ -4,7 +4,7 @@
     .venv-bench/bin/python benchmarks/bench_export.py [--rows 10000000] [--quick]
 
 - batch: ``studio.scoring.score_file`` (what ``python -m studio score`` runs) on a Parquet file of
-  the synthetic credit-card table repeated to 10 million rows, ten rules, every input column written
+  10 million distinct rows from the synthetic credit-card generator, ten rules, every input column written
   back plus ``prediction`` and ``rule``; side by side, the peers' ``predict`` on rows already in
   memory (no file reading or writing for them) — human-learn's CaseWhenRuler and sklearn2pmml's
   RuleSetClassifier, on a slice because the latter takes about 100 µs a row;
@@ -35,7 +35,7 @@ import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 
 import studio  # noqa: E402
-from bench_engine import TEN_RULES, ruleset  # noqa: E402
+from bench_engine import TEN_RULES, large_input, ruleset  # noqa: E402
 from studio.scoring import score_file  # noqa: E402
 
 PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -43,11 +43,7 @@ PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 def batch(rows: int, repeats: int, work: Path) -> float:
     import peers
-    base = studio.synthetic.ensure_parquet(studio.bundled.cache_dir())
-    src, out = work / "input.parquet", work / "scored.parquet"
-    copies = -(-rows // studio.synthetic.N_ROWS)
-    duckdb.sql(f"COPY (SELECT b.* FROM range({copies}) r, read_parquet('{base}') b LIMIT {rows}) TO '{src}' "
-               "(FORMAT parquet)")
+    src, out = large_input(rows), work / "scored.parquet"
     rules = ruleset()
     times = []
     for _ in range(repeats):
