@@ -299,15 +299,9 @@ if rules.rules:
     st.caption(f"Test overlaps: {ov.rows:,} rows matched by more than one enabled rule; "
                f"{ov.conflicts:,} by rules with different labels.")
 
-    import plotly.graph_objects as go  # only when there is a chart to draw
-
     points = s.cumulative("test")
-    fig = go.Figure()
-    x = [f"{p.step}. {p.rule}" if p.step else "default only" for p in points]
-    fig.add_trace(go.Scatter(x=x, y=[p.precision for p in points], name="precision", mode="lines+markers"))
-    fig.add_trace(go.Scatter(x=x, y=[p.recall for p in points], name="recall", mode="lines+markers"))
-    fig.add_trace(go.Scatter(x=x, y=[p.f1 for p in points], name="F1", mode="lines+markers", line={"dash": "dot"}))
-    fig.update_layout(title="Test precision and recall as the enabled rules are applied in order",
-                      yaxis={"range": [0, 1.02], "tickformat": ".0%"}, height=340, margin={"t": 50, "b": 10},
-                      legend={"orientation": "h", "y": -0.25})
-    st.plotly_chart(fig, width="stretch")
+    st.markdown("**Test precision, recall and F1 as the enabled rules are applied in order** (0: default only)")
+    curve = pd.DataFrame({"precision": [p.precision for p in points], "recall": [p.recall for p in points],
+                          "F1": [p.f1 for p in points]},
+                         index=pd.Index([p.step for p in points], name="rules applied"))
+    st.line_chart(curve, height=300, y_label="test score")

@@ -90,22 +90,22 @@ def make_split(dataset: Dataset, target: str, positive=None, test_size: float = 
     seed_prefix = f"{seed}:"
     split_id = next(_ids)
     table = split_table(split_id)
+    # Rank on the two key columns only, then join every column back: sorting wide rows is slow.
     sql = f"""
         CREATE TABLE {table} AS
-        WITH labelled AS (
-            SELECT *, rowid AS __rs_row, {label_sql} AS __rs_label
-            FROM {TABLE} WHERE {target_sql} IS NOT NULL
+        WITH keys AS (
+            SELECT rowid AS __rs_row, {label_sql} AS __rs_label FROM {TABLE} WHERE {target_sql} IS NOT NULL
         ), ranked AS (
-            SELECT *,
+            SELECT __rs_row, __rs_label,
                 row_number() OVER (PARTITION BY __rs_label
                                    ORDER BY md5(? || __rs_row::VARCHAR), __rs_row) AS __rs_rank,
                 count(*) OVER (PARTITION BY __rs_label) AS __rs_n
-            FROM labelled
+            FROM keys
         )
-        SELECT * EXCLUDE (__rs_rank, __rs_n),
-               CAST(list_position(?, __rs_label) - 1 AS INTEGER) AS __rs_y,
-               CAST(__rs_rank <= round(__rs_n * ?) AS UTINYINT) AS __rs_test
-        FROM ranked ORDER BY __rs_row
+        SELECT d.*, r.__rs_row, r.__rs_label,
+               CAST(list_position(?, r.__rs_label) - 1 AS INTEGER) AS __rs_y,
+               CAST(r.__rs_rank <= round(r.__rs_n * ?) AS UTINYINT) AS __rs_test
+        FROM {TABLE} d JOIN ranked r ON d.rowid = r.__rs_row
     """
     with dataset.lock:
         for (old,) in dataset.con.execute(

@@ -48,6 +48,12 @@ def add_rule(page: Page, column: str, op: str, value, label, name: str) -> None:
     page.get_by_role("button", name="Add rule").click()
     expect(page.get_by_text(name, exact=False).first).to_be_visible()
     wait_idle(page)
+    no_errors(page)
+
+
+def no_errors(page: Page) -> None:
+    """No exception box anywhere on the page."""
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
 def class_row(page: Page, table_index: int, label: str) -> list[str]:

@@ -10,7 +10,7 @@ import studio
 from studio.rules import rule
 
 from browser import screenshot
-from studio_page import add_rule, choose, class_row, headline, open_studio, wait_idle
+from studio_page import add_rule, choose, class_row, headline, no_errors, open_studio, wait_idle
 
 TUTORIAL = [("V11", ">", 4, "large V11"), ("V17", "<", -3, "deep V17"), ("V14", "<", -8, "deep V14")]
 
@@ -56,6 +56,7 @@ def test_three_tutorial_rules_through_the_form(server, page, expected):
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         wait_idle(page)
         assert headline(page)["precision"] == f"{pos.precision:.4f}"
+        no_errors(page)
         screenshot(page, f"page-{path}")
 
 
