@@ -21,6 +21,7 @@ from .errors import DataError
 from .labels import canonical_sql, resolve
 
 _ids = itertools.count(1)
+MAX_CLASSES = 1000
 
 
 def label_sort_key(label: str):
@@ -75,6 +76,9 @@ def make_split(dataset: Dataset, target: str, positive=None, test_size: float = 
     if len(classes) < 2:
         only = f" (only {classes[0][0]!r})" if classes else ""
         raise DataError(f"target {target!r} has fewer than two classes{only}: nothing to classify")
+    if len(classes) > MAX_CLASSES:
+        raise DataError(f"target {target!r} has {len(classes):,} distinct values; a classification target "
+                        f"needs at most {MAX_CLASSES:,} (is it a measurement rather than a label?)")
     labels = sorted((label for label, _ in classes), key=label_sort_key)
     if positive is None:
         positive_label = classes[-1][0]

@@ -121,6 +121,9 @@ def test_split_options_and_errors():
     one = studio.Dataset.from_dataframe(pd.DataFrame({"x": [1, 2], "y": [1, 1]}))
     with pytest.raises(studio.DataError, match="fewer than two classes"):
         one.split("y")
+    many = studio.Dataset.from_dataframe(pd.DataFrame({"x": range(3000), "y": range(3000)}))
+    with pytest.raises(studio.DataError, match="has 3,000 distinct values"):
+        many.split("y")
     single = studio.Dataset.from_dataframe(pd.DataFrame({"y": [0, 1]}))
     with pytest.raises(studio.DataError, match="at least one column besides the target"):
         single.split("y")
