@@ -15,10 +15,17 @@ sidebar(s)
 MAX_CLASSES = 50
 
 
+def forget_split_form() -> None:
+    """The split form's widgets start again from the session's split."""
+    for key in ("split_target", "split_positive", "split_test_size", "split_seed"):
+        st.session_state.pop(key, None)
+
+
 def open_source(source, label: str) -> None:
     try:
         with st.spinner(f"Loading {label}…"):
             s.open(source)
+        forget_split_form()
         st.session_state["data_notice"] = f"Opened {s.dataset.label}."
     except StudioError as err:
         st.session_state["data_error"] = f"{label} was not opened: {err}. The current dataset and rules are unchanged."
@@ -56,6 +63,9 @@ def apply_split() -> None:
         st.session_state["data_notice"] = f"New split: {s.split.describe()}."
     except StudioError as err:
         st.session_state["data_error"] = f"The split was not changed: {err}"
+    except Exception as err:  # e.g. a column DuckDB cannot turn into labels
+        st.session_state["data_error"] = f"The split was not changed ({type(err).__name__}: {err})"
+    forget_split_form()
 
 
 st.title("Data")

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from pages import pct, session, sidebar
-from studio.errors import RuleSetError
+from studio.errors import RuleSetError, StudioError
 from studio.rules import Condition, Rule
-from studio.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL
+from studio.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL, condition_problems
 from studio.summary import operators_for
 
 s = session()
@@ -30,7 +30,8 @@ def reset_draft() -> None:
     st.session_state["draft_name"] = ""
 
 
-if DRAFT not in st.session_state:
+if DRAFT not in st.session_state or (st.session_state[EDITING] is not None
+                                     and st.session_state[EDITING] >= len(s.rules.rules)):
     reset_draft()
 
 
@@ -149,20 +150,38 @@ def draft_rule() -> tuple[Rule | None, list[str]]:
     if problems:
         return None, problems
     rule = Rule(when=tuple(conditions), then=label, name=name.strip())
-    return rule, [f"condition {i}: {p}" for i, c in enumerate(conditions, 1) for p in c.problems()]
+    return rule, [f"condition {i}: {p}" for i, c in enumerate(conditions, 1)
+                  for p in c.problems() or condition_problems(c, s.dataset.schema)]
 
 
 # ---------------------------------------------------------------- rule-list actions
 def apply(rules) -> None:
+    """A change to the rule list (an edit in progress is dropped: its index may no longer hold)."""
+    if st.session_state.get(EDITING) is not None:
+        reset_draft()
     try:
         s.apply(rules)
     except RuleSetError as err:
         st.session_state["rules_error"] = str(err)
 
 
+def undo() -> None:
+    reset_draft()
+    s.undo()
+
+
+def redo() -> None:
+    reset_draft()
+    s.redo()
+
+
 def commit_draft(rule: Rule) -> None:
     index = st.session_state[EDITING]
-    apply(s.rules.add(rule) if index is None else s.rules.replace_rule(index, rule))
+    try:
+        s.apply(s.rules.add(rule) if index is None else s.rules.replace_rule(index, rule))
+    except RuleSetError as err:
+        st.session_state["rules_error"] = str(err)
+        return
     reset_draft()
 
 
@@ -181,8 +200,8 @@ def import_rules() -> None:
 # ================================================================= layout
 st.title("Rules")
 top = st.columns([1, 1, 4, 2.2], vertical_alignment="center")
-top[0].button("Undo", icon=":material/undo:", on_click=s.undo, disabled=not s.history.can_undo, width="stretch")
-top[1].button("Redo", icon=":material/redo:", on_click=s.redo, disabled=not s.history.can_redo, width="stretch")
+top[0].button("Undo", icon=":material/undo:", on_click=undo, disabled=not s.history.can_undo, width="stretch")
+top[1].button("Redo", icon=":material/redo:", on_click=redo, disabled=not s.history.can_redo, width="stretch")
 top[3].download_button("Download rules JSON", s.rules.to_json(), file_name=f"{s.rules_key}.rules.json",
                        mime="application/json", icon=":material/download:", width="stretch")
 
@@ -199,7 +218,11 @@ with st.container(border=True):
     rule, problems = draft_rule()
     st.button("Condition (AND)", icon=":material/add:", on_click=add_condition)
     if rule is not None and not problems:
-        preview = s.preview(rule, editing)
+        try:
+            preview = s.preview(rule, editing)
+        except StudioError as err:
+            problems.append(str(err))
+    if rule is not None and not problems:
         index = len(s.rules.rules) if editing is None else editing
         stats = preview.test.rules[index]
         before, after = current.test.metrics.positive, preview.test.metrics.positive

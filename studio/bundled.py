@@ -90,7 +90,10 @@ def load(source) -> Dataset:
     if text in BUNDLED:
         return BUNDLED[text].open()
     if text.startswith("openml:"):
-        return load_openml(int(text.split(":", 1)[1]))
+        ident = text.split(":", 1)[1]
+        if not ident.isdigit():
+            raise DataError(f"OpenML datasets are named by number, e.g. openml:1597, not {text!r}")
+        return load_openml(int(ident))
     if not Path(text).exists():
         names = ", ".join(BUNDLED)
         raise DataError(f"no file or bundled dataset named {text!r} (bundled: {names})")

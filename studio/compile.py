@@ -35,14 +35,28 @@ def literal(value, duckdb_type: str | None = None) -> exp.Expression:
     if isinstance(value, float):
         return exp.Literal.number(repr(value))
     if duckdb_type is not None and kind_of(duckdb_type) == TEMPORAL:
-        return exp.cast(exp.Literal.string(value), duckdb_type)
+        return exp.cast(exp.Literal.string(value), duckdb_type, dialect="duckdb")
     return exp.Literal.string(str(value))
+
+
+_FLOATS = ("FLOAT", "REAL", "FLOAT4", "DOUBLE", "FLOAT8")
+
+
+def operand(name: str, ctype: str | None) -> exp.Expression:
+    """The column as conditions see it: floating NaN counts as missing (NULL), and single
+    precision is compared in double precision, as pandas and PMML do."""
+    col = column(name)
+    if ctype is None or ctype.upper() not in _FLOATS:
+        return col
+    if ctype.upper() != "DOUBLE" and ctype.upper() != "FLOAT8":
+        col = exp.cast(col, "DOUBLE")
+    return exp.Nullif(this=col, expression=exp.cast(exp.Literal.string("NaN"), "DOUBLE"))
 
 
 def condition_sql(cond: Condition, schema: Schema | None = None) -> exp.Expression:
     """The boolean expression of one condition."""
-    col = column(cond.column)
     ctype = schema.type_of(cond.column) if schema is not None and cond.column in schema else None
+    col = operand(cond.column, ctype)
     op = cond.op
     if op in _COMPARISON_NODES:
         return _COMPARISON_NODES[op](this=col, expression=literal(cond.value, ctype))

@@ -160,8 +160,8 @@ class Dataset:
         if target not in self.schema:
             raise DataError(f"unknown target column {target!r}{self.schema.suggest(target)}")
         label = canonical_sql(column(target), self.schema.type_of(target)).sql("duckdb")
-        sql = (f"SELECT {label} AS l, count(*) AS n FROM {TABLE} "
-               f"WHERE {column(target).sql('duckdb')} IS NOT NULL GROUP BY l ORDER BY n DESC, l")
+        sql = (f"SELECT l, count(*) AS n FROM (SELECT {label} AS l FROM {TABLE}) "
+               f"WHERE l IS NOT NULL GROUP BY l ORDER BY n DESC, l")
         with self.lock:
             return [(str(l), int(n)) for l, n in self.con.execute(sql).fetchall()]
 

@@ -105,8 +105,11 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
         values, counts = np.unique(y, return_counts=True)
         self.default_ = spec["default"] if "default" in spec else values[np.argmax(counts)]
         labels = [r["then"] for r in spec.get("rules", [])] + [self.default_]
-        self.classes_ = np.unique(np.concatenate([values, np.asarray(labels, dtype=values.dtype)])) \
+        self.classes_ = np.unique(np.concatenate([values.astype(object), np.asarray(labels, dtype=object)])
+                                  ).astype(values.dtype if values.dtype.kind != "U" else object) \
             if _same_kind(values, labels) else values
+        if self.classes_.dtype == object and values.dtype.kind == "U":
+            self.classes_ = self.classes_.astype(str)
         fired = self._fired(frame)
         self.rule_precision_, self.rule_distribution_ = [], []
         for i, label in enumerate(labels):
@@ -164,7 +167,8 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
         elif frame.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {frame.shape[1]} features, but {type(self).__name__} "
                              f"is expecting {self.n_features_in_} features as input")
-        missing = {c["column"] for r in self._spec().get("rules", []) for c in r["when"]} - set(frame.columns)
+        missing = {c["column"] for r in self._spec().get("rules", []) if r.get("enabled", True)
+                   for c in r["when"]} - set(frame.columns)
         if missing:
             raise ValueError(f"X has no column {sorted(missing)[0]!r}")
         return frame

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compile import mask_words, rule_names
-from .labels import canonical
+from .labels import canonical, resolve
 from .metrics import SIDES, Overlaps, RuleStats, Scores, SideMetrics, side_metrics
 from .rules import RuleSet
 from .schema import check_ruleset
@@ -111,6 +111,15 @@ class Evaluation:
                 **{side: self.sides[side].to_dict() for side in SIDES}}
 
 
+def class_label(value, split: Split) -> str:
+    """A rule's label as one of the split's classes when it names one (``1`` is ``true`` for a
+    boolean target), else its canonical spelling."""
+    key = canonical(value)
+    if key in split.labels or not set(split.labels) <= {"true", "false"}:
+        return key
+    return resolve(value, split.labels) or key
+
+
 def first_hits(matched: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Index of the first and second rule in ``order`` that match each group (-1 for none)."""
     first = np.full(matched.shape[0], -1, dtype=np.int64)
@@ -128,8 +137,8 @@ def evaluate(split: Split, rules: RuleSet) -> Evaluation:
     counts = match_counts(split, rules)
     labels = split.labels
     n_rules = len(rules.rules)
-    rule_labels = [canonical(r.then) for r in rules.rules]
-    default = canonical(rules.default)
+    rule_labels = [class_label(r.then, split) for r in rules.rules]
+    default = class_label(rules.default, split)
     enabled = [i for i, r in enumerate(rules.rules) if r.enabled]
     names = rule_names(rules)
     first, second = first_hits(counts.matched, enabled)
@@ -222,7 +231,8 @@ def cumulative(split: Split, rules: RuleSet, side: str = "test") -> list[Cumulat
     sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
     rows, matched = counts.rows[sel], counts.matched[sel]
     true = np.array(split.labels, dtype=object)[counts.label[sel]] if sel.any() else np.array([], dtype=object)
-    out_labels = np.array([canonical(r.then) for r in rules.rules] + [canonical(rules.default)], dtype=object)
+    out_labels = np.array([class_label(r.then, split) for r in rules.rules] + [class_label(rules.default, split)],
+                          dtype=object)
     names = rule_names(rules)
     first = np.full(len(rows), -1, dtype=np.int64)
     points = []

@@ -25,7 +25,7 @@ def canonical(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isfinite(value) and value == int(value):
+        if math.isfinite(value) and value == int(value) and abs(value) < 9e15:
             return str(int(value))
         return repr(value)
     text = str(value).strip()
@@ -41,9 +41,13 @@ def canonical_sql(column: exp.Expression, duckdb_type: str) -> exp.Expression:
         return exp.Case().when(column, exp.Literal.string("true")).when(
             exp.Not(this=column), exp.Literal.string("false"))
     if kind == NUMERIC and duckdb_type.upper().startswith(("FLOAT", "DOUBLE", "REAL", "DECIMAL")):
-        integral = exp.EQ(this=column, expression=exp.func("trunc", column))
-        as_int = exp.cast(exp.cast(column, "BIGINT"), "VARCHAR")
-        return exp.Case().when(integral, as_int).else_(exp.cast(column, "VARCHAR"))
+        value = exp.cast(column, "DOUBLE")
+        integral = exp.and_(exp.func("isfinite", value.copy()),
+                            exp.EQ(this=value.copy(), expression=exp.func("trunc", value.copy())),
+                            exp.LT(this=exp.func("abs", value.copy()), expression=exp.Literal.number("9e15")))
+        as_int = exp.cast(exp.cast(value.copy(), "BIGINT"), "VARCHAR")
+        return (exp.Case().when(exp.func("isnan", value.copy()), exp.Null())  # NaN: no label, like NULL
+                .when(integral, as_int).else_(exp.cast(value.copy(), "VARCHAR")))
     text = exp.func("trim", exp.cast(column, "VARCHAR"))
     quoted = exp.or_(*[
         exp.and_(exp.func("starts_with", text.copy(), exp.Literal.string(q)),

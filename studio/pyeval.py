@@ -62,21 +62,19 @@ def condition_mask(values, op, value=None):
     return out
 
 
-def rule_masks(frame: pd.DataFrame, rules: dict) -> list[np.ndarray]:
-    """One boolean array per rule of a ``rule-studio/1`` dict: where all its conditions hold."""
-    masks = []
-    for r in rules.get("rules", []):
-        mask = np.ones(len(frame), dtype=bool)
-        for c in r["when"]:
-            mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
-        masks.append(mask)
-    return masks
+def rule_mask(frame: pd.DataFrame, rule: dict) -> np.ndarray:
+    """Where all the conditions of one rule (a ``rule-studio/1`` dict) hold."""
+    mask = np.ones(len(frame), dtype=bool)
+    for c in rule["when"]:
+        mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
+    return mask
 
 
 def fired_index(frame: pd.DataFrame, rules: dict) -> np.ndarray:
-    """Index of the first enabled rule that holds for each row, -1 where the default applies."""
+    """Index of the first enabled rule that holds for each row, -1 where the default applies.
+    Disabled rules are not evaluated (their columns need not exist)."""
     fired = np.full(len(frame), -1, dtype=np.int64)
-    for i, (r, mask) in enumerate(zip(rules.get("rules", []), rule_masks(frame, rules))):
+    for i, r in enumerate(rules.get("rules", [])):
         if r.get("enabled", True):
-            fired[(fired < 0) & mask] = i
+            fired[(fired < 0) & rule_mask(frame, r)] = i
     return fired

@@ -112,9 +112,12 @@ class Rule:
     then: Scalar
     name: str = ""
     enabled: bool = True
+    # 1, 1.0 and True are equal in Python but are different labels here.
+    then_type: str = field(init=False, repr=False, default="")
 
     def __post_init__(self):
         object.__setattr__(self, "when", tuple(self.when))
+        object.__setattr__(self, "then_type", type(self.then).__name__)
 
     def describe(self) -> str:
         return " and ".join(c.describe() for c in self.when) + f" -> {self.then!r}"
@@ -137,9 +140,11 @@ class RuleSet:
     target: str | None = None
     positive: Scalar | None = None
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+    default_type: str = field(init=False, repr=False, default="")
 
     def __post_init__(self):
         object.__setattr__(self, "rules", tuple(self.rules))
+        object.__setattr__(self, "default_type", type(self.default).__name__)
 
     # ---- queries -------------------------------------------------------
     @property

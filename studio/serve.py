@@ -42,6 +42,8 @@ def column_kinds(rules: RuleSet, schema: Schema | None = None) -> dict[str, str]
     """The kind of every column the rules use (numeric, string, boolean, temporal)."""
     kinds: dict[str, str] = {}
     for r in rules.rules:
+        if not r.enabled:
+            continue
         for c in r.when:
             if schema is not None and c.column in schema:
                 kinds[c.column] = schema.kind(c.column)
@@ -65,7 +67,10 @@ def _fits(kind: str, value) -> bool:
     if value is None or kind == "any":
         return True
     if kind == NUMERIC:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        try:
+            return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        except OverflowError:  # an integer too large for a float
+            return False
     if kind == BOOLEAN:
         return isinstance(value, bool)
     return isinstance(value, str)
@@ -98,7 +103,7 @@ class Scorer:
             if kind == NUMERIC:
                 columns[name] = pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
             elif kind == TEMPORAL:
-                columns[name] = pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
+                columns[name] = pd.to_datetime(pd.Series(values, dtype=object), errors="raise", format="ISO8601")
             else:
                 columns[name] = pd.Series(values, dtype=object)
         return pd.DataFrame(columns, index=range(len(records)))

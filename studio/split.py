@@ -13,6 +13,7 @@ and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it.
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from .compile import column
@@ -90,32 +91,34 @@ def make_split(dataset: Dataset, target: str, positive=None, test_size: float = 
 
     ttype = dataset.schema.type_of(target)
     label_sql = canonical_sql(column(target), ttype).sql("duckdb")
-    target_sql = column(target).sql("duckdb")
     seed_prefix = f"{seed}:"
+    count = dict(classes)
+    fraction = Decimal(str(test_size))
+    held_out = [int(count[l] * fraction + Decimal("0.5")) for l in labels]  # rounded half up, exactly
     split_id = next(_ids)
     table = split_table(split_id)
     # Rank on the two key columns only, then join every column back: sorting wide rows is slow.
     sql = f"""
         CREATE TABLE {table} AS
         WITH keys AS (
-            SELECT rowid AS __rs_row, {label_sql} AS __rs_label FROM {TABLE} WHERE {target_sql} IS NOT NULL
+            SELECT rowid AS __rs_row, {label_sql} AS __rs_label FROM {TABLE}
         ), ranked AS (
             SELECT __rs_row, __rs_label,
                 row_number() OVER (PARTITION BY __rs_label
                                    ORDER BY md5(? || __rs_row::VARCHAR), __rs_row) AS __rs_rank,
-                count(*) OVER (PARTITION BY __rs_label) AS __rs_n
-            FROM keys
+            FROM keys WHERE __rs_label IS NOT NULL
         )
         SELECT d.*, r.__rs_row, r.__rs_label,
                CAST(list_position(?, r.__rs_label) - 1 AS INTEGER) AS __rs_y,
-               CAST(r.__rs_rank <= round(r.__rs_n * ?) AS UTINYINT) AS __rs_test
+               CAST(r.__rs_rank <= list_extract(?::BIGINT[], list_position(?, r.__rs_label)) AS UTINYINT)
+                   AS __rs_test
         FROM {TABLE} d JOIN ranked r ON d.rowid = r.__rs_row
     """
     with dataset.lock:
         for (old,) in dataset.con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
             dataset.con.execute(f"DROP TABLE {old}")
-        dataset.con.execute(sql, [seed_prefix, labels, float(test_size)])
+        dataset.con.execute(sql, [seed_prefix, labels, held_out, labels])
         rows = dataset.con.execute(
             f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
     counts = {"train": {l: 0 for l in labels}, "test": {l: 0 for l in labels}}

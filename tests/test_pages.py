@@ -176,6 +176,6 @@ def test_export_page_shows_every_format(workspace):
     codes = [c.value for c in at.code]
     assert "('large V11', 1, c('V11', '>', 4.0))" in codes[0]
     assert "class RuleSetClassifier" in codes[1] and "ruler.add_rule" in codes[2]
-    assert 'WHEN "V11" > 4.0' in codes[3] and "<RuleSetModel" in codes[4] and '"format": "rule-studio/1"' in codes[5]
+    assert "NULLIF(\"V11\", CAST('NaN' AS DOUBLE)) > 4.0 THEN 1" in codes[3] and "<RuleSetModel" in codes[4] and '"format": "rule-studio/1"' in codes[5]
     at.selectbox(key="sql_dialect").set_value("tsql").run()
     assert "[V11] > 4.0" in at.code[3].value

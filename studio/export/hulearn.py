@@ -49,7 +49,7 @@ def to_hulearn(rules: RuleSet) -> str:
         guard = "".join(f" & ~({s})" for s in stoppers)
         lines.append(f"    # {_comment(names[i])}")
         lines.append(f"    ruler.add_rule(lambda d: {test}{guard}, {rule.then!r}, name={names[i]!r})")
-        if rule.then == rules.default and type(rule.then) is type(rules.default):
+        if rule.then == rules.default:  # CaseWhenRuler compares with ==
             stoppers.append(test)
     lines += ["    return np.asarray(ruler.predict(dataf))", "", "", "clf = FunctionClassifier(make_prediction)", ""]
     return "\n".join(lines)

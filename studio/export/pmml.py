@@ -24,6 +24,8 @@ _OPERATORS = {"<": "lessThan", "<=": "lessOrEqual", ">": "greaterThan", ">=": "g
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value == 0.0:
+        value = 0.0  # -0.0 equals 0.0 here; Java's Double.equals would tell them apart
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     return str(value)
@@ -33,7 +35,10 @@ def _array(values) -> ET.Element:
     """A PMML Array: strings quoted (with \\" escapes), numbers as they are."""
     strings = all(isinstance(v, str) for v in values)
     if strings:
-        body = " ".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        if any("\\" in v for v in values):
+            raise ExportError("PMML arrays cannot hold a value with a backslash unambiguously; "
+                              "use == conditions joined by separate rules instead")
+        body = " ".join('"' + v.replace('"', '\\"') + '"' for v in values)
     else:
         body = " ".join(_text(v) for v in values)
     arr = ET.Element("Array", type="string" if strings else "real", n=str(len(values)))
@@ -100,6 +105,9 @@ def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
                                value=_text(cond.value[1])))
         return both
     if cond.op in ("in", "not in"):
+        if kinds[cond.column] == BOOLEAN:
+            raise ExportError(f"PMML export of {cond.op!r} on the boolean column {cond.column!r} is not "
+                              "supported; use == or != instead")
         pred = ET.Element("SimpleSetPredicate", field=cond.column,
                           booleanOperator="isIn" if cond.op == "in" else "isNotIn")
         pred.append(_array(cond.value))
@@ -113,6 +121,9 @@ def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = N
     kinds = _field_kinds(rules, schema)
     if target in kinds:
         raise ExportError(f"the target {target!r} is also used in a condition")
+    clash = sorted({"prediction", "rule"} & set(kinds))
+    if clash:
+        raise ExportError(f"a condition uses a column named {clash[0]!r}, the name of a PMML output field")
     root = ET.Element("PMML", xmlns=NS, version="4.4")
     header = ET.SubElement(root, "Header", description="Rule set exported from Rule Studio (rule-studio/1)")
     ET.SubElement(header, "Application", name="Rule Studio", version=__version__)

@@ -33,4 +33,12 @@ def to_sql(rules: RuleSet, dialect: str = "duckdb", schema: Schema | None = None
         exp.alias_(prediction_sql(rules, schema), prediction, quoted=True),
         exp.alias_(fired_rule_sql(rules, schema), rule, quoted=True),
     ).from_(table_ref(table))
+    if dialect == "tsql":  # SQL Server floats hold no NaN, and CAST('NaN' AS FLOAT) would fail there
+        query = query.transform(lambda node: node.this if _is_nan_guard(node) else node)
     return query.sql(dialect=dialect, pretty=True) + ";\n"
+
+
+def _is_nan_guard(node: exp.Expression) -> bool:
+    """``NULLIF(col, CAST('NaN' AS DOUBLE))``, which the compiler puts around floating columns."""
+    return (isinstance(node, exp.Nullif) and isinstance(node.expression, exp.Cast)
+            and node.expression.this.is_string and node.expression.this.name == "NaN")
