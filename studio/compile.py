@@ -42,21 +42,28 @@ def literal(value, duckdb_type: str | None = None) -> exp.Expression:
 _FLOATS = ("FLOAT", "REAL", "FLOAT4", "DOUBLE", "FLOAT8")
 
 
-def operand(name: str, ctype: str | None) -> exp.Expression:
-    """The column as conditions see it: floating NaN counts as missing (NULL), and single
-    precision is compared in double precision, as pandas and PMML do."""
+# SQL engines order NaN above every number, so only these operators could be true on NaN.
+_NAN_SENSITIVE = (">", ">=", "!=", "not in", "is null", "is not null")
+
+
+def operand(name: str, ctype: str | None, op: str = "is null") -> exp.Expression:
+    """The column as a condition sees it: a floating NaN counts as missing (NULL), and single
+    precision is compared in double precision, as pandas and PMML do. NaN needs a guard only
+    where an operator could hold on it (NaN sorts above every number)."""
     col = column(name)
     if ctype is None or ctype.upper() not in _FLOATS:
         return col
     if ctype.upper() != "DOUBLE" and ctype.upper() != "FLOAT8":
         col = exp.cast(col, "DOUBLE")
+    if op not in _NAN_SENSITIVE:
+        return col
     return exp.Nullif(this=col, expression=exp.cast(exp.Literal.string("NaN"), "DOUBLE"))
 
 
 def condition_sql(cond: Condition, schema: Schema | None = None) -> exp.Expression:
     """The boolean expression of one condition."""
     ctype = schema.type_of(cond.column) if schema is not None and cond.column in schema else None
-    col = operand(cond.column, ctype)
+    col = operand(cond.column, ctype, cond.op)
     op = cond.op
     if op in _COMPARISON_NODES:
         return _COMPARISON_NODES[op](this=col, expression=literal(cond.value, ctype))

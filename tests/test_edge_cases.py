@@ -30,9 +30,10 @@ def test_nan_read_from_csv_is_missing_everywhere(tmp_path):
     path = tmp_path / "nan.csv"
     path.write_text("x,y\n" + "\n".join(f"{v},{i % 2}" for i, v in enumerate(["1", "nan", "10", "NaN", "2", "3"])))
     data = studio.Dataset.from_file(path)
-    rules = studio.ruleset([rule(("x", ">", 4), then=1, name="big"), rule(("x", "!=", 1), then=2),
-                            rule(("x", "is null"), then=3)], default=0)
-    expected = [0, 3, 1, 3, 2, 2]
+    rules = studio.ruleset([rule(("x", "<", 2), then=4), rule(("x", "between", [1.5, 2.5]), then=5),
+                            rule(("x", "in", [10.0]), then=6), rule(("x", ">", 4), then=1, name="big"),
+                            rule(("x", "!=", 1), then=2), rule(("x", "is null"), then=3)], default=0)
+    expected = [4, 3, 6, 3, 5, 2]
     assert sql_answer(data, rules) == expected
     assert python_answer(rules, pd.read_csv(path)) == expected
     out = tmp_path / "scored.csv"

@@ -179,3 +179,15 @@ def test_export_page_shows_every_format(workspace):
     assert "NULLIF(\"V11\", CAST('NaN' AS DOUBLE)) > 4.0 THEN 1" in codes[3] and "<RuleSetModel" in codes[4] and '"format": "rule-studio/1"' in codes[5]
     at.selectbox(key="sql_dialect").set_value("tsql").run()
     assert "[V11] > 4.0" in at.code[3].value
+
+
+def test_editing_survives_changes_to_the_list(workspace):
+    at = app()
+    add_rule(at, "V11", ">", 4, "a")
+    add_rule(at, "V17", "<", -3, "b")
+    at.button(key="edit_1").click().run()
+    assert "Edit rule 2" in [h.value for h in at.subheader]
+    at.button(key="del_1").click().run()  # the rule being edited goes away
+    assert not at.exception
+    assert "Add a rule" in [h.value for h in at.subheader]
+    assert [line.split("**")[1] for line in rule_lines(at)] == ["a"]
