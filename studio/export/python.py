@@ -24,26 +24,26 @@ Standalone: needs {needs} only.
 
 FUNCTIONS = '''
 
+def _first_hit(df):
+    """The rules, and for each row the index of the first one that holds (-1: the default)."""
+    rules = _rules(df)
+    fired = np.full(len(df), -1)
+    for i, (_name, _label, holds) in enumerate(rules):
+        fired[(fired < 0) & holds] = i
+    return rules, fired
+
+
 def fired_rule(df):
     """The name of the first rule that holds for each row; None where the default applies."""
-    out = np.full(len(df), None, dtype=object)
-    decided = np.zeros(len(df), dtype=bool)
-    for name, _label, holds in _rules(df):
-        take = holds & ~decided
-        out[take] = name
-        decided |= take
-    return out
+    rules, fired = _first_hit(df)
+    return np.array([name for name, _, _ in rules] + [None], dtype=object)[fired]
 
 
 def predict(df):
     """The label of every row: the first rule that holds, else DEFAULT."""
-    out = np.full(len(df), DEFAULT, dtype=object)
-    decided = np.zeros(len(df), dtype=bool)
-    for _name, label, holds in _rules(df):
-        take = holds & ~decided
-        out[take] = label
-        decided |= take
-    return pd.Series(out).infer_objects().to_numpy()
+    rules, fired = _first_hit(df)
+    labels = np.array([label for _, label, _ in rules] + [DEFAULT], dtype=object)
+    return pd.Series(labels[fired]).infer_objects().to_numpy()
 '''
 
 
