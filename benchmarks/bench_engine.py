@@ -71,7 +71,6 @@ def full_refresh(split, rules):
 
 
 def small(repeats: int) -> dict:
-    import pandas as pd
     import peers
     from sklearn.metrics import classification_report
 

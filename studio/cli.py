@@ -15,13 +15,13 @@ import duckdb
 from pathlib import Path
 
 from .bundled import BUNDLED, load
-from .datasets import check_readable, file_source
+from .datasets import file_schema
 from .errors import StudioError
 from .evaluate import evaluate
 from .export import DIALECTS, FORMATS, export
 from .report import render
 from .rules import RuleSet
-from .schema import Schema, check_ruleset
+from .schema import check_ruleset
 from .scoring import score_file
 
 EXIT_BAD_INPUT = 2
@@ -97,9 +97,7 @@ def _schema_of(data: str | None):
         return load(data).schema
     con = duckdb.connect(":memory:")
     try:
-        return Schema.of(con, f"SELECT * FROM {file_source(check_readable(data))}")
-    except duckdb.Error as err:
-        raise StudioError(f"cannot read {data}: {str(err).splitlines()[0]}") from None
+        return file_schema(con, data)
     finally:
         con.close()
 

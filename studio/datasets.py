@@ -67,6 +67,15 @@ def check_readable(path: str | Path) -> Path:
     return p
 
 
+def file_schema(con, path: str | Path) -> Schema:
+    """The columns and types of a CSV/Parquet file, read by DuckDB without loading its rows."""
+    source = file_source(check_readable(path))
+    try:
+        return Schema.of(con, f"SELECT * FROM {source}")
+    except duckdb.Error as err:
+        raise DataError(f"cannot read {Path(path).name}: {_duckdb_message(err)}") from None
+
+
 @dataclass
 class Dataset:
     """A table named ``data`` in a DuckDB connection of its own, with where it came from."""
@@ -80,6 +89,8 @@ class Dataset:
     suggested_positive: object = None
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _schema: Schema | None = field(default=None, repr=False, compare=False)
+    _n_rows: int | None = field(default=None, repr=False, compare=False)
+    _class_counts: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- loading ---------------------------------------------------------
     @classmethod
@@ -147,8 +158,10 @@ class Dataset:
 
     @property
     def n_rows(self) -> int:
-        with self.lock:
-            return self.con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+        if self._n_rows is None:  # the table does not change once loaded
+            with self.lock:
+                self._n_rows = self.con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+        return self._n_rows
 
     @property
     def label(self) -> str:
@@ -156,14 +169,19 @@ class Dataset:
         return f"{self.name} (synthetic)" if self.synthetic else self.name
 
     def class_counts(self, target: str) -> list[tuple[str, int]]:
-        """(canonical label, rows) for the target column, largest class first; NULLs left out."""
+        """(canonical label, rows) for the target column, largest class first; NULLs left out
+        (computed once per column)."""
+        if target in self._class_counts:
+            return self._class_counts[target]
         if target not in self.schema:
             raise DataError(f"unknown target column {target!r}{self.schema.suggest(target)}")
         label = canonical_sql(column(target), self.schema.type_of(target)).sql("duckdb")
         sql = (f"SELECT l, count(*) AS n FROM (SELECT {label} AS l FROM {TABLE}) "
                f"WHERE l IS NOT NULL GROUP BY l ORDER BY n DESC, l")
         with self.lock:
-            return [(str(l), int(n)) for l, n in self.con.execute(sql).fetchall()]
+            counts = [(str(l), int(n)) for l, n in self.con.execute(sql).fetchall()]
+        self._class_counts[target] = counts
+        return counts
 
     def fetch(self, sql: str, params=None):
         """Run a query on this dataset's connection and return a pandas DataFrame (small results)."""

@@ -129,3 +129,24 @@ def check_ruleset(rules: RuleSet, schema: Schema) -> RuleSet:
     if problems:
         raise RuleSetError(problems)
     return rules
+
+
+def rule_column_kinds(rules: RuleSet, schema: Schema | None = None) -> dict[str, str]:
+    """The kind of every column the enabled rules use: from the data's schema when given, else
+    from the values the rules compare with (EMPTY where only null tests say nothing)."""
+    kinds: dict[str, str] = {}
+    for _, rule in rules.enabled_rules:
+        for cond in rule.when:
+            if schema is not None and cond.column in schema:
+                kinds[cond.column] = schema.kind(cond.column)
+                continue
+            values = cond.values()
+            if not values:
+                kinds.setdefault(cond.column, EMPTY)
+                continue
+            kind = (BOOLEAN if all(isinstance(v, bool) for v in values) else
+                    NUMERIC if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) else
+                    STRING)
+            if kinds.get(cond.column, EMPTY) == EMPTY:
+                kinds[cond.column] = kind
+    return kinds

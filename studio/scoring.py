@@ -12,7 +12,7 @@ import duckdb
 from sqlglot import exp
 
 from .compile import column, fired_rule_sql, prediction_sql
-from .datasets import _duckdb_message, check_readable, file_source
+from .datasets import _duckdb_message, check_readable, file_schema, file_source
 from .errors import DataError
 from .rules import RuleSet
 from .schema import Schema, check_ruleset
@@ -47,12 +47,8 @@ def score_file(data: str | Path, rules: RuleSet, out: str | Path,
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        source = file_source(src)
-        try:
-            schema = Schema.of(con, f"SELECT * FROM {source}")
-        except duckdb.Error as err:
-            raise DataError(f"cannot read {src.name}: {_duckdb_message(err)}") from None
-        select = scoring_select(rules, schema, source, prediction, rule)
+        schema = file_schema(con, src)
+        select = scoring_select(rules, schema, file_source(src), prediction, rule)
         target = exp.Literal.string(str(out)).sql("duckdb")
         try:
             written = con.execute(f"COPY ({select}) TO {target} ({OUTPUT_FORMATS[suffix]})").fetchone()

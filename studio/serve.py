@@ -27,7 +27,7 @@ from starlette.routing import Route
 from .compile import rule_names
 from .pyeval import fired_index
 from .rules import RuleSet
-from .schema import BOOLEAN, NUMERIC, STRING, TEMPORAL, Schema
+from .schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema, rule_column_kinds
 
 MAX_RECORDS = 100_000
 
@@ -38,33 +38,11 @@ class BadRequest(ValueError):
         self.status = status
 
 
-def column_kinds(rules: RuleSet, schema: Schema | None = None) -> dict[str, str]:
-    """The kind of every column the rules use (numeric, string, boolean, temporal)."""
-    kinds: dict[str, str] = {}
-    for r in rules.rules:
-        if not r.enabled:
-            continue
-        for c in r.when:
-            if schema is not None and c.column in schema:
-                kinds[c.column] = schema.kind(c.column)
-                continue
-            values = c.values()
-            if not values:
-                kinds.setdefault(c.column, "any")
-            elif all(isinstance(v, bool) for v in values):
-                kinds[c.column] = BOOLEAN
-            elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-                kinds[c.column] = NUMERIC
-            else:
-                kinds[c.column] = STRING
-    return kinds
-
-
 _EXPECTED = {NUMERIC: "a number", STRING: "a string", BOOLEAN: "true or false", TEMPORAL: "an ISO date/time string"}
 
 
 def _fits(kind: str, value) -> bool:
-    if value is None or kind == "any":
+    if value is None or kind == EMPTY:
         return True
     if kind == NUMERIC:
         try:
@@ -82,7 +60,7 @@ class Scorer:
     def __init__(self, rules: RuleSet, schema: Schema | None = None):
         self.rules = rules.check()
         self.spec = rules.to_dict()
-        self.kinds = column_kinds(rules, schema)
+        self.kinds = rule_column_kinds(rules, schema)
         self.labels = np.array([r.then for r in rules.rules] + [rules.default], dtype=object)
         self.names = np.array(rule_names(rules) + [None], dtype=object)
 

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from ..compile import rule_names
 from ..rules import RuleSet
-from ..schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema
+from ..schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema, rule_column_kinds
 from ..version import __version__
 from .errors import ExportError
 
@@ -44,22 +44,6 @@ def _array(values) -> ET.Element:
     arr = ET.Element("Array", type="string" if strings else "real", n=str(len(values)))
     arr.text = body
     return arr
-
-
-def _field_kinds(rules: RuleSet, schema: Schema | None) -> dict[str, str]:
-    """Column kind for every column the rules use: from the data's schema, else from the values."""
-    kinds: dict[str, str] = {}
-    for rule in rules.rules:
-        for cond in rule.when:
-            if schema is not None and cond.column in schema:
-                kind = schema.kind(cond.column)
-            else:
-                values = cond.values()
-                kind = (BOOLEAN if values and all(isinstance(v, bool) for v in values) else
-                        STRING if values and all(isinstance(v, str) for v in values) else
-                        NUMERIC if values else kinds.get(cond.column, NUMERIC))
-            kinds[cond.column] = kinds.get(cond.column, kind) if kind == NUMERIC else kind
-    return kinds
 
 
 def _data_type(kind: str, column: str) -> tuple[str, str]:
@@ -118,7 +102,7 @@ def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
 def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = None) -> str:
     """A PMML 4.4 document; ``schema`` (the dataset's columns) types the DataDictionary."""
     target = target or rules.target or "target"
-    kinds = _field_kinds(rules, schema)
+    kinds = rule_column_kinds(rules, schema)
     if target in kinds:
         raise ExportError(f"the target {target!r} is also used in a condition")
     clash = sorted({"prediction", "rule"} & set(kinds))
