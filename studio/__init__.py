@@ -12,9 +12,9 @@ from .bundled import BUNDLED, DEFAULT_DATASET, load, load_openml
 from .datasets import Dataset
 from .errors import DataError, RuleSetError, StudioError
 from .evaluate import Evaluation, evaluate
-from .rules import FORMAT, OPERATORS, Condition, Rule, RuleSet, rule, ruleset
+from .rules import FORMAT, OPERATORS, Condition, Polygon, Rule, RuleSet, rule, ruleset
 from .split import Split, make_split
 
 __all__ = ["BUNDLED", "DEFAULT_DATASET", "FORMAT", "OPERATORS", "Condition", "DataError", "Dataset",
-           "Evaluation", "Rule", "RuleSet", "RuleSetError", "Split", "StudioError", "evaluate", "load",
+           "Evaluation", "Polygon", "Rule", "RuleSet", "RuleSetError", "Split", "StudioError", "evaluate", "load",
            "load_openml", "make_split", "rule", "ruleset"]

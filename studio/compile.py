@@ -7,6 +7,11 @@ to any dialect sqlglot writes.
 
 NULL semantics: a condition on a NULL value is NULL, and ``CASE WHEN`` treats
 NULL as not true, so the rule does not fire (PMML's firstHit does the same).
+
+``in polygon`` compiles to the arithmetic documented in :mod:`studio.rules`, in
+DOUBLE throughout: both columns are cast to DOUBLE, and every constant is
+``CAST('<shortest decimal>' AS DOUBLE)``, which every engine reads with a correctly
+rounded text-to-double conversion (a bare ``0.1`` is a DECIMAL in DuckDB and Spark).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from functools import lru_cache
 from sqlglot import exp
 
 from .labels import canonical
-from .rules import Condition, Rule, RuleSet
+from .rules import POLYGON, Condition, Rule, RuleSet
 from .schema import TEMPORAL, Schema, kind_of
 
 _COMPARISON_NODES = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "==": exp.EQ, "!=": exp.NEQ}
@@ -60,9 +65,72 @@ def operand(name: str, ctype: str | None, op: str = "is null") -> exp.Expression
     return exp.Nullif(this=col, expression=exp.cast(exp.Literal.string("NaN"), "DOUBLE"))
 
 
+def _type_of(name: str, schema: Schema | None) -> str | None:
+    return schema.type_of(name) if schema is not None and name in schema else None
+
+
+_DOUBLE = exp.DataType.build("DOUBLE")
+
+
+def double(value: float) -> exp.Expression:
+    """A double-precision constant that every engine reads as exactly ``float(value)``."""
+    return exp.Cast(this=exp.Literal.string(repr(float(value))), to=_DOUBLE.copy())
+
+
+def coordinate(name: str, ctype: str | None) -> exp.Expression:
+    """A column as a polygon coordinate: DOUBLE, NaN counted as missing (NULL). Only columns
+    known not to be floating need no NaN guard."""
+    col = exp.Cast(this=column(name), to=_DOUBLE.copy())
+    if ctype is not None and ctype.upper() not in _FLOATS:
+        return col
+    return exp.Nullif(this=col, expression=exp.Cast(this=exp.Literal.string("NaN"), to=_DOUBLE.copy()))
+
+
+def polygon_sql(cond: Condition, schema: Schema | None = None) -> exp.Expression:
+    """Whether (x, y) lies inside the polygon or on its boundary: the bounding box, then any edge
+    holding the point, or an odd number of edges crossing the ray from the point towards +x.
+    NULL when x or y is missing, so the rule does not fire."""
+    poly = cond.value
+    px = coordinate(cond.column, _type_of(cond.column, schema))
+    py = coordinate(poly.y, _type_of(poly.y, schema))
+    points = [(float(a), float(b)) for a, b in poly.vertices]
+
+    def within(value: exp.Expression, a: float, b: float) -> exp.Expression:
+        return exp.Between(this=value.copy(), low=double(min(a, b)), high=double(max(a, b)))
+
+    xs, ys = [a for a, _ in points], [b for _, b in points]
+    box = exp.and_(within(px, min(xs), max(xs)), within(py, min(ys), max(ys)), copy=False)
+    on_edges, crossings = [], []
+    for (xi, yi), (xj, yj) in zip(points, points[1:] + points[:1]):
+        dx, dy = xj - xi, yj - yi
+        cross = exp.Sub(
+            this=exp.Mul(this=double(dx), expression=exp.Paren(this=exp.Sub(this=py.copy(), expression=double(yi)))),
+            expression=exp.Mul(this=exp.Paren(this=exp.Sub(this=px.copy(), expression=double(xi))),
+                               expression=double(dy)))
+        on_edges.append(exp.and_(exp.EQ(this=cross, expression=double(0.0)), within(px, xi, xj), within(py, yi, yj),
+                                 copy=False))
+        if yi != yj:
+            low, high = min(yi, yj), max(yi, yj)
+            side = exp.GT if yi < yj else exp.LT
+            crossings.append(exp.and_(exp.GTE(this=py.copy(), expression=double(low)),
+                                      exp.LT(this=py.copy(), expression=double(high)),
+                                      side(this=cross.copy(), expression=double(0.0)), copy=False))
+    tests = on_edges
+    if crossings:
+        count = None
+        for crossing in crossings:
+            term = exp.Case(ifs=[exp.If(this=crossing, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+            count = term if count is None else exp.Add(this=count, expression=term)
+        odd = exp.Mod(this=exp.Paren(this=count), expression=exp.Literal.number(2))
+        tests = tests + [exp.EQ(this=odd, expression=exp.Literal.number(1))]
+    return exp.and_(box, exp.Paren(this=exp.or_(*[exp.Paren(this=t) for t in tests], copy=False)), copy=False)
+
+
 def condition_sql(cond: Condition, schema: Schema | None = None) -> exp.Expression:
     """The boolean expression of one condition."""
-    ctype = schema.type_of(cond.column) if schema is not None and cond.column in schema else None
+    if cond.op == POLYGON:
+        return polygon_sql(cond, schema)
+    ctype = _type_of(cond.column, schema)
     col = operand(cond.column, ctype, cond.op)
     op = cond.op
     if op in _COMPARISON_NODES:

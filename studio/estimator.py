@@ -1,8 +1,8 @@
 """A rule set as a scikit-learn classifier.
 
-The class below depends only on numpy, pandas, scikit-learn and
-:func:`studio.pyeval.condition_mask`; the Python export copies both into a
-standalone module, so the estimator also ships as code.
+The class below depends only on numpy, pandas, scikit-learn,
+:func:`studio.pyeval.condition_mask` and :func:`studio.pyeval.polygon_mask`; the
+Python export copies them into a standalone module, so the estimator also ships as code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from .pyeval import condition_mask
+from .pyeval import condition_mask, polygon_mask
 
 __all__ = ["RuleSetClassifier"]
 
@@ -29,7 +29,7 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
 
     Every numeric threshold is also a parameter, ``threshold_<rule>_<condition>``
     (0-based; ``_low``/``_high`` for ``between``), so ``GridSearchCV`` can tune them:
-    ``GridSearchCV(clf, {"threshold_0_0": [3, 4, 5]})``.
+    ``GridSearchCV(clf, {"threshold_0_0": [3, 4, 5]})``. Polygon vertices are not parameters.
 
     Attributes (after ``fit``): ``classes_``, ``rule_precision_`` (training precision
     of each rule, in first-hit order, None where it fired on no row),
@@ -167,8 +167,13 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
         elif frame.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {frame.shape[1]} features, but {type(self).__name__} "
                              f"is expecting {self.n_features_in_} features as input")
-        missing = {c["column"] for r in self._spec().get("rules", []) if r.get("enabled", True)
-                   for c in r["when"]} - set(frame.columns)
+        used = set()
+        for r in self._spec().get("rules", []):
+            for c in r["when"] if r.get("enabled", True) else []:
+                used.add(c["column"])
+                if c["op"] == "in polygon":
+                    used.add(c["value"]["y"])
+        missing = used - set(frame.columns)
         if missing:
             raise ValueError(f"X has no column {sorted(missing)[0]!r}")
         return frame
@@ -180,7 +185,10 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
                 continue
             mask = np.ones(len(frame), dtype=bool)
             for c in r["when"]:
-                mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
+                if c["op"] == "in polygon":
+                    mask &= polygon_mask(frame[c["column"]], frame[c["value"]["y"]], c["value"]["vertices"])
+                else:
+                    mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
             fired[(fired < 0) & mask] = i
         return fired
 

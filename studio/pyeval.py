@@ -1,8 +1,9 @@
 """Rules evaluated with numpy/pandas on an in-memory frame (no DuckDB), with the studio's semantics.
 
-Used by the scikit-learn estimator and the scoring API. The source of
-:func:`condition_mask` is also copied verbatim into exported Python modules, so
-the studio, the estimator and the exported code share one implementation.
+Used by the scikit-learn estimator and the scoring API. The sources of
+:func:`condition_mask` and :func:`polygon_mask` are also copied verbatim into
+exported Python modules, so the studio, the estimator and the exported code share
+one implementation.
 """
 
 from __future__ import annotations
@@ -62,11 +63,50 @@ def condition_mask(values, op, value=None):
     return out
 
 
+def polygon_mask(x, y, vertices):
+    """Rows where the point (x, y) lies inside the closed polygon ``vertices`` ([(x, y), ...],
+    the last joined to the first) or on its boundary, as a boolean array.
+
+    A missing x or y never satisfies it. Self-crossing polygons follow the even-odd rule.
+    The arithmetic is the studio's SQL, operation for operation in double precision, so
+    both agree on every point, including those on or next to an edge.
+    """
+    import numpy as np
+    import pandas as pd
+
+    def doubles(values):
+        s = values if isinstance(values, pd.Series) else pd.Series(values)
+        return s.to_numpy(dtype="float64", na_value=np.nan)
+
+    px, py = doubles(x), doubles(y)
+    points = [(float(a), float(b)) for a, b in vertices]
+    xs, ys = [a for a, _ in points], [b for _, b in points]
+    out = (px >= min(xs)) & (px <= max(xs)) & (py >= min(ys)) & (py <= max(ys))  # false on NaN
+    rows = np.flatnonzero(out)
+    px, py = px[rows], py[rows]
+    on_edge = np.zeros(len(rows), dtype=bool)
+    odd = np.zeros(len(rows), dtype=bool)
+    for (xi, yi), (xj, yj) in zip(points, points[1:] + points[:1]):
+        dx, dy = xj - xi, yj - yi
+        cross = dx * (py - yi) - (px - xi) * dy
+        on_edge |= ((cross == 0) & (px >= min(xi, xj)) & (px <= max(xi, xj))
+                    & (py >= min(yi, yj)) & (py <= max(yi, yj)))
+        if yi < yj:
+            odd ^= (py >= yi) & (py < yj) & (cross > 0)
+        elif yi > yj:
+            odd ^= (py >= yj) & (py < yi) & (cross < 0)
+    out[rows] = on_edge | odd
+    return out
+
+
 def rule_mask(frame: pd.DataFrame, rule: dict) -> np.ndarray:
     """Where all the conditions of one rule (a ``rule-studio/1`` dict) hold."""
     mask = np.ones(len(frame), dtype=bool)
     for c in rule["when"]:
-        mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
+        if c["op"] == "in polygon":
+            mask &= polygon_mask(frame[c["column"]], frame[c["value"]["y"]], c["value"]["vertices"])
+        else:
+            mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
     return mask
 
 

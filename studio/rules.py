@@ -6,6 +6,23 @@ enabled rule whose conditions all hold; when none holds it gets ``default``.
 A condition on a missing (NULL) value is false, whatever the operator, except
 ``is null`` (as in PMML, where such a predicate is UNKNOWN and does not fire).
 
+``in polygon`` holds when the point (x, y) of two numeric columns lies inside a
+closed polygon (the edge from the last vertex back to the first is implied) or on
+its boundary: a point on an edge or a vertex is inside, as ``between`` includes its
+bounds. A missing x or y (NULL, NaN) makes it false. Self-crossing polygons follow
+the even-odd rule. The test is this IEEE double arithmetic, the same in SQL and numpy,
+so every rendering agrees bit for bit. For each edge (xi, yi) -> (xj, yj), with
+``xj - xi`` and ``yj - yi`` computed once as doubles:
+
+    cross   = (xj - xi) * (py - yi) - (px - xi) * (yj - yi)
+    on_edge = cross == 0 and min(xi, xj) <= px <= max(xi, xj) and min(yi, yj) <= py <= max(yi, yj)
+    crosses = yi <= py < yj and cross > 0     when yi < yj
+              yj <= py < yi and cross < 0     when yi > yj  (a horizontal edge never crosses)
+
+and the point is inside when it lies in the polygon's bounding box and either some
+``on_edge`` holds or the number of edges it ``crosses`` is odd. Coordinates are
+finite numbers within +-1e150, so that none of these products overflows.
+
 Objects are immutable: editing returns a new rule set, which makes undo, caching
 and comparison trivial.
 """
@@ -26,9 +43,13 @@ FORMAT = "rule-studio/1"
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 SET_OPERATORS = ("in", "not in")
 NULL_OPERATORS = ("is null", "is not null")
-OPERATORS = COMPARISONS + ("between",) + SET_OPERATORS + NULL_OPERATORS
+POLYGON = "in polygon"
+OPERATORS = COMPARISONS + ("between",) + SET_OPERATORS + NULL_OPERATORS + (POLYGON,)
 
 Scalar = bool | int | float | str
+
+# Largest polygon coordinate: within it, no product of the point-in-polygon test overflows.
+MAX_COORDINATE = 1e150
 
 
 def _is_scalar(value: Any) -> bool:
@@ -37,18 +58,79 @@ def _is_scalar(value: Any) -> bool:
     return isinstance(value, (bool, int, str))
 
 
+def _is_coordinate(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value) and abs(value) <= MAX_COORDINATE
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+@dataclass(frozen=True)
+class Polygon:
+    """The value of an ``in polygon`` condition: the y column and the vertices ``((x, y), ...)``
+    of a closed polygon (the last vertex joins the first)."""
+
+    y: str
+    vertices: tuple[tuple[float, float], ...]
+
+    def __post_init__(self):
+        if isinstance(self.vertices, (list, tuple)):
+            object.__setattr__(self, "vertices", tuple(tuple(v) if isinstance(v, (list, tuple)) else v
+                                                       for v in self.vertices))
+
+    @classmethod
+    def from_value(cls, value: Any) -> Any:
+        """A Polygon from its JSON form ``{"y": ..., "vertices": [[x, y], ...]}``; anything
+        else is returned as it is (for :meth:`Condition.problems` to report)."""
+        if (isinstance(value, dict) and set(value) == {"y", "vertices"}
+                and isinstance(value["vertices"], (list, tuple))):
+            return cls(y=value["y"], vertices=value["vertices"])
+        return value
+
+    def problems(self, column: str) -> list[str]:
+        if not isinstance(self.y, str) or not self.y:
+            return ["'in polygon' needs the name of its y column ('y')"]
+        if self.y == column:
+            return [f"'in polygon' needs two different columns, got {column!r} for both x and y"]
+        if not isinstance(self.vertices, tuple):
+            return [f"'in polygon' needs a list of [x, y] vertices, got {self.vertices!r}"]
+        if len(self.vertices) < 3:
+            return [f"'in polygon' needs at least 3 vertices, got {len(self.vertices)}"]
+        for k, vertex in enumerate(self.vertices, start=1):
+            if not (isinstance(vertex, tuple) and len(vertex) == 2 and all(_is_coordinate(v) for v in vertex)):
+                shown = list(vertex) if isinstance(vertex, tuple) else vertex
+                return [f"'in polygon' vertex {k} must be an [x, y] pair of finite numbers within "
+                        f"±{MAX_COORDINATE:g}, got {shown!r}"]
+        return []
+
+    def to_dict(self) -> dict:
+        return {"y": self.y, "vertices": [list(v) if isinstance(v, tuple) else v for v in self.vertices]}
+
+
 @dataclass(frozen=True)
 class Condition:
     """``column op value``; ``value`` is a scalar, a ``(low, high)`` pair for
-    ``between`` (inclusive), a tuple for ``in``/``not in``, None for the null tests."""
+    ``between`` (inclusive), a tuple for ``in``/``not in``, None for the null tests,
+    and a :class:`Polygon` for ``in polygon`` (``column`` is then the x column)."""
 
     column: str
     op: str
     value: Any = None
 
     def __post_init__(self):
-        if isinstance(self.value, list):
+        if self.op == POLYGON:
+            object.__setattr__(self, "value", Polygon.from_value(self.value))
+        elif isinstance(self.value, list):
             object.__setattr__(self, "value", tuple(self.value))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns this condition reads: ``(x, y)`` for a polygon, else ``(column,)``."""
+        if self.op == POLYGON and isinstance(self.value, Polygon) and isinstance(self.value.y, str):
+            return (self.column, self.value.y)
+        return (self.column,)
 
     def problems(self) -> list[str]:
         """Structural problems (without looking at any data)."""
@@ -63,6 +145,11 @@ class Condition:
             if self.value is not None:
                 return [f"{where}: {self.op!r} takes no value"]
             return []
+        if self.op == POLYGON:
+            if not isinstance(self.value, Polygon):
+                return [f'{where}: \'in polygon\' needs {{"y": <column>, "vertices": [[x, y], ...]}}, '
+                        f"got {self.value!r}"]
+            return [f"{where}: {p}" for p in self.value.problems(self.column)]
         if self.op == "between":
             if not (isinstance(self.value, tuple) and len(self.value) == 2
                     and all(_is_scalar(v) and not isinstance(v, bool) for v in self.value)):
@@ -84,11 +171,13 @@ class Condition:
 
     def values(self) -> tuple:
         """The literal values this condition compares with."""
-        if self.value is None:
+        if self.value is None or self.op == POLYGON:
             return ()
         return self.value if isinstance(self.value, tuple) else (self.value,)
 
     def describe(self) -> str:
+        if self.op == POLYGON:
+            return f"({self.column}, {self.value.y}) in polygon of {len(self.value.vertices)} vertices"
         if self.op in NULL_OPERATORS:
             return f"{self.column} {self.op}"
         if self.op == "between":
@@ -99,7 +188,9 @@ class Condition:
 
     def to_dict(self) -> dict:
         out = {"column": self.column, "op": self.op}
-        if self.value is not None:
+        if isinstance(self.value, Polygon):
+            out["value"] = self.value.to_dict()
+        elif self.value is not None:
             out["value"] = list(self.value) if isinstance(self.value, tuple) else self.value
         return out
 
@@ -156,7 +247,8 @@ class RuleSet:
         seen: dict[str, None] = {}
         for rule in self.rules:
             for cond in rule.when:
-                seen.setdefault(cond.column, None)
+                for name in cond.columns:
+                    seen.setdefault(name, None)
         return list(seen)
 
     def labels(self) -> list[Scalar]:

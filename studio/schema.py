@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass
 
 from .errors import RuleSetError
-from .rules import NULL_OPERATORS, Condition, RuleSet
+from .rules import NULL_OPERATORS, POLYGON, Condition, RuleSet
 
 NUMERIC, STRING, BOOLEAN, TEMPORAL, OTHER = "numeric", "string", "boolean", "temporal", "other"
 EMPTY = "empty"  # a column with no values at all (DuckDB type NULL): any comparison is false
@@ -97,8 +97,12 @@ _EXPECTED = {NUMERIC: "a number", STRING: "a string", BOOLEAN: "true or false",
 
 def condition_problems(cond: Condition, schema: Schema) -> list[str]:
     """Problems of one condition against the table's columns (unknown column, wrong value type)."""
-    if cond.column not in schema:
-        return [f"unknown column {cond.column!r}{schema.suggest(cond.column)}"]
+    unknown = [c for c in cond.columns if c not in schema]
+    if unknown:
+        return [f"unknown column {c!r}{schema.suggest(c)}" for c in unknown]
+    if cond.op == POLYGON:
+        return [f"column {c!r} is {schema.type_of(c)}: 'in polygon' needs numeric columns"
+                for c in cond.columns if schema.kind(c) not in (NUMERIC, EMPTY)]
     if cond.op in NULL_OPERATORS:
         return []
     kind = schema.kind(cond.column)
@@ -137,6 +141,13 @@ def rule_column_kinds(rules: RuleSet, schema: Schema | None = None) -> dict[str,
     kinds: dict[str, str] = {}
     for _, rule in rules.enabled_rules:
         for cond in rule.when:
+            if cond.op == POLYGON:  # two numeric columns
+                for name in cond.columns:
+                    if schema is not None and name in schema:
+                        kinds[name] = schema.kind(name)
+                    elif kinds.get(name, EMPTY) == EMPTY:
+                        kinds[name] = NUMERIC
+                continue
             if schema is not None and cond.column in schema:
                 kinds[cond.column] = schema.kind(cond.column)
                 continue

@@ -1,5 +1,5 @@
-"""Property: on random data and random rule sets, DuckDB's SQL and an independent
-row-by-row reference agree on every prediction, every fired rule, and every metric."""
+"""Property: on random data and random rule sets (polygons included), DuckDB's SQL and an
+independent row-by-row reference agree on every prediction, every fired rule, and every metric."""
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +15,7 @@ from strategies import frames, rulesets
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(frame=frames(), rules=rulesets())
+@given(frame=frames(), rules=rulesets(polygons=True))
 def test_sql_predictions_equal_the_reference(frame, rules):
     data = studio.Dataset.from_dataframe(frame)
     sql = scoring_select(rules, data.schema, "data") + " ORDER BY rowid"
@@ -27,7 +27,7 @@ def test_sql_predictions_equal_the_reference(frame, rules):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(frame=frames(), rules=rulesets(), positive=st.integers(0, 1))
+@given(frame=frames(), rules=rulesets(polygons=True), positive=st.integers(0, 1))
 def test_metrics_equal_sklearn_on_reference_predictions(frame, rules, positive):
     split = studio.Dataset.from_dataframe(frame).split("target", positive=positive, test_size=0.5, seed=1)
     rows = split.dataset.fetch(f"SELECT * FROM {split.table} ORDER BY __rs_row")

@@ -6,7 +6,7 @@ import pytest
 
 import studio
 from studio.export import export
-from studio.rules import rule
+from studio.rules import Condition, Polygon, rule
 from studio.scoring import scoring_select
 
 
@@ -40,7 +40,25 @@ def test_credit_card_rules_on_spark(spark, credit_split, tutorial_rules):
     frame = credit_split.dataset.fetch(f"SELECT V11, V14, V17, Amount, Class FROM {credit_split.table} "
                                        "WHERE __rs_test = 1 ORDER BY __rs_row LIMIT 20000")
     rules = tutorial_rules.add(rule(("Amount", "between", [100, 500]), ("V14", "<", -4), then=1, name="mid amount"))
+    lasso = Condition("V14", "in polygon", Polygon(y="V17", vertices=(
+        (-20.0, -25.0), (-4.1, -19.7), (-3.3, -2.45), (-8.25, 1.1), (-1e-3, 0.1), (-15.0, -3.0))))
+    rules = rules.add(rule(lasso, then=1, name="lasso"), 0)
     expected, schema = studio_answer(frame, rules)
+    assert sum(r[1] == "lasso" for r in expected) > 10
+    assert spark_answer(spark, frame, rules, schema) == [tuple(r) for r in expected]
+
+
+def test_polygon_boundary_and_missing_values_on_spark(spark):
+    """Points on vertices and edges are inside, a missing coordinate is not; integer x column."""
+    points = [(0, 0), (2, 0), (4, 1.5), (3, 3), (0, 2), (2, 1.5), (5, 1), (2, 3.25), (None, 1), (1, None),
+              (3, 0.1), (1, 2.9999999999999996)]
+    frame = pd.DataFrame({"n": pd.array([p[0] for p in points], dtype="Int64"),
+                          "v": pd.array([p[1] for p in points], dtype="Float64").astype("float64"),
+                          "y": [0, 1] * 6})
+    rules = studio.ruleset([rule(Condition("n", "in polygon", Polygon(y="v", vertices=(
+        (0, 0), (4, 0), (4, 3), (0.1, 3), (0.1, 2.5), (0, 2.5)))), then=1, name="box")], default=0)
+    expected, schema = studio_answer(frame, rules)
+    assert [r[0] for r in expected] == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1]
     assert spark_answer(spark, frame, rules, schema) == [tuple(r) for r in expected]
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import inspect
 
 from ..compile import rule_names
-from ..pyeval import condition_mask
+from ..pyeval import condition_mask, polygon_mask
 from ..rules import RuleSet
-from .python import _call, _comment
+from .python import _call, _comment, uses_polygons
 
 
 def to_hulearn(rules: RuleSet) -> str:
@@ -37,6 +37,19 @@ def to_hulearn(rules: RuleSet) -> str:
         "    return condition_mask(d[column], op, value)",
         "",
         "",
+    ]
+    if uses_polygons(rules):
+        lines += [
+            inspect.getsource(polygon_mask).rstrip(),
+            "",
+            "",
+            "def p(d, x, y, vertices):",
+            '    """Whether the point (x, y) of d lies inside the polygon or on its boundary."""',
+            "    return polygon_mask(d[x], d[y], vertices)",
+            "",
+            "",
+        ]
+    lines += [
         "def make_prediction(dataf):",
         f"    ruler = CaseWhenRuler(default={rules.default!r})",
     ]
@@ -45,7 +58,7 @@ def to_hulearn(rules: RuleSet) -> str:
         if not rule.enabled:
             lines.append(f"    # disabled, left out: {_comment(names[i])}")
             continue
-        test = " & ".join(_call(c).replace("c(", "c(d, ", 1) for c in rule.when)
+        test = " & ".join(_call(c, "d") for c in rule.when)
         guard = "".join(f" & ~({s})" for s in stoppers)
         lines.append(f"    # {_comment(names[i])}")
         lines.append(f"    ruler.add_rule(lambda d: {test}{guard}, {rule.then!r}, name={names[i]!r})")

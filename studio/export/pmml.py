@@ -4,6 +4,9 @@ Conditions become SimplePredicate (comparisons, isMissing, isNotMissing), Simple
 (in / not in) and CompoundPredicate (AND of a rule's conditions; between). PMML's missing-value
 logic matches the studio's: a predicate on a missing value is UNKNOWN and the rule does not fire.
 The fired rule's name comes out through an ``entityId`` output field.
+
+``in polygon`` is refused: a PMML predicate compares one field with constants, and a
+polygon test would need derived fields (the arithmetic as a TransformationDictionary).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..compile import rule_names
-from ..rules import RuleSet
+from ..rules import POLYGON, RuleSet
 from ..schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema, rule_column_kinds
 from ..version import __version__
 from .errors import ExportError
@@ -102,6 +105,15 @@ def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
 def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = None) -> str:
     """A PMML 4.4 document; ``schema`` (the dataset's columns) types the DataDictionary."""
     target = target or rules.target or "target"
+    names = rule_names(rules)
+    for i, rule in rules.enabled_rules:
+        for cond in rule.when:
+            if cond.op == POLYGON:
+                raise ExportError(
+                    f"PMML export cannot express the polygon condition of {names[i]!r} "
+                    f"({cond.describe()}): a PMML predicate compares one field with constants, and a polygon "
+                    "would need derived fields; export to Python, the scikit-learn estimator or SQL instead, "
+                    "or disable the rule")
     kinds = rule_column_kinds(rules, schema)
     if target in kinds:
         raise ExportError(f"the target {target!r} is also used in a condition")
@@ -130,7 +142,6 @@ def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = N
     ET.SubElement(output, "OutputField", name="rule", optype="categorical", dataType="string", feature="entityId")
     ruleset = ET.SubElement(model, "RuleSet", defaultScore=_text(rules.default), defaultConfidence="1.0")
     ET.SubElement(ruleset, "RuleSelectionMethod", criterion="firstHit")
-    names = rule_names(rules)
     enabled = [names[i] for i, r in enumerate(rules.rules) if r.enabled]
     twice = sorted({n for n in enabled if enabled.count(n) > 1})
     if twice:

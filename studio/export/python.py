@@ -7,9 +7,9 @@ import inspect
 import pprint
 
 from ..compile import rule_names
-from ..rules import RuleSet
+from ..rules import POLYGON, RuleSet
 from .. import estimator as _estimator
-from ..pyeval import condition_mask
+from ..pyeval import condition_mask, polygon_mask
 
 HEADER = '''"""Rules exported from Rule Studio ({format}): the first enabled rule that holds decides
 the label, else the default. A missing value never satisfies a condition (except "is null").
@@ -51,11 +51,22 @@ def _comment(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _call(cond) -> str:
-    args = [repr(cond.column), repr(cond.op)]
+def _call(cond, data: str = "") -> str:
+    """One condition as a call: ``c(column, op, value)``, or ``p(x, y, vertices)`` for a polygon;
+    ``data`` (the frame's name) goes first when given."""
+    lead = [data] if data else []
+    if cond.op == POLYGON:
+        vertices = [tuple(v) for v in cond.value.vertices]
+        return f"p({', '.join(lead + [repr(cond.column), repr(cond.value.y), repr(vertices)])})"
+    args = lead + [repr(cond.column), repr(cond.op)]
     if cond.value is not None:
         args.append(repr(tuple(cond.value) if isinstance(cond.value, tuple) else cond.value))
     return f"c({', '.join(args)})"
+
+
+def uses_polygons(rules: RuleSet) -> bool:
+    """Whether an enabled rule has an ``in polygon`` condition (the export then needs ``polygon_mask``)."""
+    return any(c.op == POLYGON for _, r in rules.enabled_rules for c in r.when)
 
 
 def rules_function(rules: RuleSet) -> str:
@@ -65,8 +76,12 @@ def rules_function(rules: RuleSet) -> str:
              '    """(name, label, rows where the rule holds) for every enabled rule, in first-hit order."""',
              "    def c(column, op, value=None):",
              "        return condition_mask(df[column], op, value)",
-             "",
-             "    return ["]
+             ""]
+    if uses_polygons(rules):
+        lines += ["    def p(x, y, vertices):",
+                  "        return polygon_mask(df[x], df[y], vertices)",
+                  ""]
+    lines.append("    return [")
     for i, rule in enumerate(rules.rules):
         if not rule.enabled:
             lines.append(f"        # disabled, left out: {_comment(names[i])}")
@@ -91,6 +106,7 @@ def to_python(rules: RuleSet) -> str:
         inspect.getsource(condition_mask).rstrip(),
         "",
         "",
+        *([inspect.getsource(polygon_mask).rstrip(), "", ""] if uses_polygons(rules) else []),
         rules_function(rules),
         FUNCTIONS,
     ])
@@ -115,6 +131,9 @@ def to_sklearn(rules: RuleSet) -> str:
         "",
         "",
         inspect.getsource(condition_mask).rstrip(),
+        "",
+        "",
+        inspect.getsource(polygon_mask).rstrip(),
         "",
         "",
         inspect.getsource(_estimator.RuleSetClassifier).rstrip(),

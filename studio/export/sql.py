@@ -35,7 +35,16 @@ def to_sql(rules: RuleSet, dialect: str = "duckdb", schema: Schema | None = None
     ).from_(table_ref(table))
     if dialect == "tsql":  # SQL Server floats hold no NaN, and CAST('NaN' AS FLOAT) would fail there
         query = query.transform(lambda node: node.this if _is_nan_guard(node) else node)
+        query = query.transform(_double_precision)
     return query.sql(dialect=dialect, pretty=True) + ";\n"
+
+
+def _double_precision(node: exp.Expression) -> exp.Expression:
+    """DOUBLE spelled DOUBLE PRECISION, SQL Server's synonym of FLOAT(53): a bare FLOAT reads as
+    single precision in other dialects and tools."""
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.DOUBLE:
+        return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind="DOUBLE PRECISION")
+    return node
 
 
 def _is_nan_guard(node: exp.Expression) -> bool:
