@@ -43,3 +43,4 @@ bench: install-test
 	.venv-bench/bin/python benchmarks/bench_export.py
 	.venv-bench/bin/python benchmarks/check_hulearn_snippet.py
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_explore.py

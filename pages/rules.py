@@ -54,6 +54,9 @@ def load_into_form(index: int) -> None:
     for cond in rule.when:
         cid = _new_condition_id()
         ids.append(cid)
+        if cond.op not in operators_for(profiles[cond.column].kind):
+            st.session_state[f"c{cid}_fixed"] = cond  # e.g. a polygon drawn on the Explore page: kept as it is
+            continue
         st.session_state[f"c{cid}_col"] = cond.column
         st.session_state[f"c{cid}_op"] = cond.op
         kind = profiles[cond.column].kind
@@ -77,6 +80,13 @@ def _number(value: float, integral: bool):
 
 def condition_editor(cid: int, position: int) -> Condition | str | None:
     """Widgets for one condition; returns the Condition, or a message when it is incomplete."""
+    fixed = st.session_state.get(f"c{cid}_fixed")
+    if fixed is not None:
+        c_text, c_del = st.columns([10, 0.6], vertical_alignment="bottom")
+        c_text.markdown(f"Condition {position}: `{fixed.describe()}` (kept as it is; remove it to replace it)")
+        c_del.button("", icon=":material/close:", key=f"c{cid}_del", help="Remove this condition",
+                     on_click=remove_condition, args=(cid,), disabled=len(st.session_state[DRAFT]) == 1)
+        return fixed
     c_col, c_op, c_val, c_del = st.columns([3, 2, 5, 0.6], vertical_alignment="bottom")
     col_key = f"c{cid}_col"
     if st.session_state.get(col_key) not in features:

@@ -13,6 +13,7 @@ from .bundled import DEFAULT_DATASET, load
 from .datasets import Dataset
 from .errors import RuleSetError
 from .evaluate import Evaluation, cumulative, evaluate
+from .explorer import Explorer
 from .history import History
 from .labels import native
 from .rules import Rule, RuleSet
@@ -42,6 +43,7 @@ class StudioSession:
         self.history: History | None = None
         self._evaluations: dict = {}
         self._profiles: tuple | None = None
+        self._explorer: Explorer | None = None
 
     # ---- start ----------------------------------------------------------------
     @classmethod
@@ -78,6 +80,7 @@ class StudioSession:
         self._save_state()
         if old is not None and old is not dataset:
             old.close()
+        self.warm_explorer()
 
     def resplit(self, choice: SplitChoice) -> None:
         """A new target, positive label, test fraction or seed on the current dataset."""
@@ -91,6 +94,7 @@ class StudioSession:
         else:
             self._autosave()
         self._save_state()
+        self.warm_explorer()
 
     @property
     def choice(self) -> SplitChoice:
@@ -181,6 +185,17 @@ class StudioSession:
         if self._profiles is None or self._profiles[0] is not self.dataset:
             self._profiles = (self.dataset, {p.name: p for p in profile(self.dataset)})
         return self._profiles[1]
+
+    @property
+    def explorer(self) -> Explorer:
+        """Exploration data of the current split (its defaults start computing when the split is made)."""
+        if self._explorer is None or self._explorer.split is not self.split:
+            self._explorer = Explorer(self.split)
+        return self._explorer
+
+    def warm_explorer(self) -> None:
+        """Start computing the Explore page's defaults for the current split in the background."""
+        self.explorer.warm()
 
     def cumulative(self, side: str = "test"):
         return cumulative(self.split, self.rules, side)

@@ -191,3 +191,25 @@ def test_editing_survives_changes_to_the_list(workspace):
     assert not at.exception
     assert "Add a rule" in [h.value for h in at.subheader]
     assert [line.split("**")[1] for line in rule_lines(at)] == ["a"]
+
+
+def test_editing_keeps_conditions_the_form_cannot_edit(workspace):
+    """A polygon drawn on the Explore page, or a text ordering from an imported file, survives an
+    edit of the rule in the form (the form has no widget for them)."""
+    from studio.rules import Condition, Polygon, RuleSet, Rule
+    from studio.workspace import Workspace
+
+    polygon = Condition("V14", "in polygon", Polygon(y="V17", vertices=((-20.0, -20.0), (-5.0, -20.0), (-5.0, -2.0))))
+    rules = RuleSet(rules=(Rule(when=(polygon, Condition("V11", ">", 2.0)), then=1, name="drawn"),), default=0,
+                    target="Class", positive=1)
+    Workspace("keep", workspace).save_rules("creditcard-synthetic--Class", rules)
+    at = app("keep")
+    at.button(key="edit_0").click().run()
+    assert not at.exception, at.exception
+    assert any("(V14, V17) in polygon of 3 vertices" in m.value for m in at.markdown)
+    at.text_input(key="draft_name").set_value("drawn, renamed").run()
+    button(at, "Save rule").click().run()
+    assert not at.exception, at.exception
+    saved = Workspace("keep", workspace).load_rules("creditcard-synthetic--Class")
+    assert saved.rules[0].when == (polygon, Condition("V11", ">", 2.0))
+    assert saved.rules[0].name == "drawn, renamed"

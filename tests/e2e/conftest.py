@@ -8,11 +8,17 @@ from browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_he
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def workspace_root(tmp_path_factory):
+    """Where the server under test saves every browser's work."""
+    return tmp_path_factory.mktemp("workspace")
+
+
+@pytest.fixture(scope="session")
+def server(workspace_root):
     import studio
     studio.load("creditcard-synthetic")  # the synthetic data is generated before the server starts
     port = free_port()
-    proc = start_streamlit(tmp_path_factory.mktemp("workspace"), port)
+    proc = start_streamlit(workspace_root, port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)

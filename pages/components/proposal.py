@@ -1,0 +1,133 @@
+"""The proposed rule: conditions read off a chart selection, editable, with their held-out effect."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import streamlit as st
+
+from studio.errors import RuleSetError
+from studio.rules import Condition, Rule
+from studio.schema import condition_problems
+from studio.session import StudioSession
+
+PROPOSAL = "explore_proposal"
+_ids = itertools.count(1)
+
+
+def propose(conditions: list[Condition], source: str, name: str = "") -> None:
+    """Replace the proposal (new widget keys, so the editors start from these conditions)."""
+    st.session_state[PROPOSAL] = {"id": next(_ids), "source": source, "conditions": list(conditions),
+                                  "name": name}
+
+
+def _decimals(value) -> int:
+    text = repr(float(value))
+    return 0 if "e" in text else max(1, len(text.split(".")[1])) if "." in text else 0
+
+
+def _number(label: str, value, key: str):
+    d = min(_decimals(value), 10)
+    out = st.number_input(label, value=float(value), key=key, format=f"%.{d}f", step=10.0 ** -d if d else 1.0)
+    return int(out) if isinstance(value, int) and float(out).is_integer() else float(out)
+
+
+def _edit(cond: Condition, key: str, categories: dict) -> Condition | str:
+    """Widgets for one proposed condition; returns the edited condition or a message."""
+    if cond.op == "between":
+        lo_col, hi_col = st.columns(2)
+        with lo_col:
+            lo = _number(f"{cond.column} from", cond.value[0], f"{key}_lo")
+        with hi_col:
+            hi = _number(f"{cond.column} to", cond.value[1], f"{key}_hi")
+        return "the low bound is above the high bound" if lo > hi else Condition(cond.column, "between", (lo, hi))
+    if cond.op in (">", ">=", "<", "<="):
+        op_col, val_col = st.columns([1, 3])
+        op = op_col.selectbox(f"{cond.column} operator", (">", ">=", "<", "<="), index=(">", ">=", "<", "<=").index(cond.op),
+                              key=f"{key}_op")
+        with val_col:
+            value = _number(f"{cond.column} value", cond.value, f"{key}_v")
+        return Condition(cond.column, op, value)
+    if cond.op == "in":
+        options = list(dict.fromkeys(list(cond.value) + list(categories.get(cond.column, ()))))
+        picked = st.multiselect(f"{cond.column} in", options, default=list(cond.value), key=f"{key}_vals")
+        return Condition(cond.column, "in", tuple(picked)) if picked else "choose at least one value"
+    st.markdown(f"`{cond.describe()}`")
+    return cond
+
+
+def _stats_tables(s: StudioSession, rule: Rule) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rule set with the rule added: positive-class scores and their change; the rule itself
+    where it decides), train and test side by side."""
+    ev, now = s.preview(rule), s.evaluation()
+    added, alone = {}, {}
+    for side in ("train", "test"):
+        new, old = ev.sides[side].metrics.positive, now.sides[side].metrics.positive
+        added[side] = {name: f"{getattr(new, attr):.4f} ({getattr(new, attr) - getattr(old, attr):+.4f})"
+                       for name, attr in (("precision", "precision"), ("recall", "recall"), ("F1", "f1"))}
+        stat = ev.sides[side].rules[-1]
+        alone[side] = {"rows it decides": f"{stat.fired:,}",
+                       "precision": "–" if stat.precision is None else f"{stat.precision:.4f}",
+                       "positives caught": f"{stat.positives:,} ({stat.positive_share:.1%})"}
+    return pd.DataFrame(added), pd.DataFrame(alone)
+
+
+def _add(s: StudioSession, rule: Rule) -> None:
+    try:
+        s.apply(s.rules.add(rule))
+    except RuleSetError as err:
+        st.session_state["explore_error"] = str(err)
+        return
+    st.session_state.pop(PROPOSAL, None)
+    st.session_state["explore_notice"] = f"Added rule {len(s.rules.rules)}: {rule.describe()}"
+
+
+def proposal_panel(s: StudioSession, categories: dict) -> None:
+    """The current proposal with editors, label and name, its effect on train and test, and Add."""
+    for kind, show in (("explore_notice", st.success), ("explore_error", st.error)):
+        if kind in st.session_state:
+            show(st.session_state.pop(kind))
+    proposal = st.session_state.get(PROPOSAL)
+    if not proposal:
+        st.caption("Brush an axis, drag a box or a lasso, or set a threshold: the conditions appear here.")
+        return
+    pid = proposal["id"]
+    st.markdown(f"**Proposed rule** · from {proposal['source']}")
+    conditions, problems = [], []
+    for i, cond in enumerate(proposal["conditions"]):
+        use_col, edit_col = st.columns([0.7, 9], vertical_alignment="bottom")
+        use = use_col.checkbox("use", value=True, key=f"p{pid}_{i}_use", label_visibility="collapsed")
+        with edit_col:
+            edited = _edit(cond, f"p{pid}_{i}", categories)
+        if not use:
+            continue
+        if isinstance(edited, str):
+            problems.append(f"{cond.column}: {edited}")
+        else:
+            problems += edited.problems() or condition_problems(edited, s.dataset.schema)
+            conditions.append(edited)
+    label_col, name_col = st.columns([2, 5])
+    classes = s.classes
+    positive = s.native_label(s.split.positive)
+    label = label_col.selectbox("Label (then)", classes, index=classes.index(positive), key=f"p{pid}_label")
+    name = name_col.text_input("Rule name", value=proposal.get("name", ""), key=f"p{pid}_name")
+    if not conditions:
+        st.info("Keep at least one condition.")
+        return
+    if problems:
+        st.error("; ".join(problems))
+        return
+    rule = Rule(when=tuple(conditions), then=label, name=name.strip())
+    with_rule, alone = _stats_tables(s, rule)
+    st.markdown("The rule set **with this rule added** (positive class; change in brackets):")
+    st.table(with_rule)
+    st.markdown("**This rule** where it decides (after the rules above it):")
+    st.table(alone)
+    ev = s.preview(rule)
+    tr, te = ev.train.rules[-1].precision, ev.test.rules[-1].precision
+    if tr is not None and te is not None and abs(tr - te) > 0.1:
+        st.warning(f"Train and test precision of this rule differ by {abs(tr - te):.2f}: it may fit the train rows "
+                   "too closely.")
+    st.button(f"Add as rule {len(s.rules.rules) + 1}", type="primary", key=f"p{pid}_add",
+              on_click=_add, args=(s, rule), icon=":material/add:")
