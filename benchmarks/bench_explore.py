@@ -4,12 +4,13 @@
 
 On the 284,807-row synthetic credit-card data (the studio's default dataset):
 - first visit: in a new browser session that is on the Rules page, from the click on the
-  Explore link to hiplot's parallel coordinates drawn (axes in place) and the run finished;
-  the session computes its train sample and column ranking here;
+  Explore link to hiplot's parallel coordinates drawn (axes in place) and the run finished
+  (the session drew its train sample and ranked the columns in the background when its split
+  was made, while the Rules page loaded);
 - later visits: the same, once the session has been to Explore before;
 - view switch: from the click on a view to its chart drawn and the run finished;
 - points shipped: what each view sends to the browser, read in the browser (plotly's own
-  trace lengths, hiplot's count of lines), at the default 5,000 negatives and at the largest
+  trace lengths: markers, bars and curve points; hiplot's count of lines), at the default 5,000 negatives and at the largest
   sample the page allows.
 """
 
@@ -71,7 +72,7 @@ def shipped(page, view: str) -> int:
         return int(text.split("/")[1].split()[0].replace(",", ""))
     return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot')).reduce((n, gd) =>
         n + gd._fullData.reduce((m, t) => m + (t.type === 'parcoords' ? t.dimensions[0].values.length
-                                              : t.type === 'scattergl' ? t._length : 0), 0), 0)""")
+                                              : (t._length || 0)), 0), 0)""")
 
 
 def main() -> None:
@@ -106,7 +107,7 @@ def main() -> None:
                     back_to_rules(page)
                     later.append(visit_explore(page))
                 page.context.close()
-            print(f"Explore page, first visit of a session (sample and ranking computed): {ms(first)}")
+            print(f"Explore page, first visit of a session: {ms(first)}")
             print(f"Explore page, later visits: {ms(later)}")
 
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()

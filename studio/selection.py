@@ -98,7 +98,7 @@ def conditions_from_box(box: Mapping[str, Any], x: str, y: str,
 
 
 def condition_from_lasso(lasso: Mapping[str, Any], x: str, y: str, spans: tuple[float, float],
-                         max_vertices: int = 64) -> Condition:
+                         max_vertices: int = 32) -> Condition:
     """A polygon condition from a plotly lasso selection (``{"x": [...], "y": [...]}``): vertices rounded
     to 1/RESOLUTION of each axis span, repeats dropped, thinned to at most ``max_vertices``."""
     dx, dy = _decimals(spans[0]), _decimals(spans[1])
