@@ -138,7 +138,9 @@ with chart_col:
         first = [c for c in chosen if c in numeric] + [c for c in numeric if c not in chosen]
         col_col, dir_col = st.columns([3, 2], vertical_alignment="bottom")
         name = col_col.selectbox("Column", first or numeric, key="explore_column")
-        direction = dir_col.radio("Rule", (">", "<"), horizontal=True, key="explore_direction",
+        auc = next((x.auc for x in separations if x.column == name), None)
+        direction = dir_col.radio("Rule", (">", "<"), horizontal=True, key=f"explore_direction_{name}",
+                                  index=1 if auc is not None and auc < 0.5 else 0,  # where the positives lie
                                   format_func=lambda d: f"{name} {d} t")
         hist = ex.histogram(name)
         st.plotly_chart(charts.histogram(hist), key="explore_histogram", width="stretch")

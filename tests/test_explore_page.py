@@ -53,7 +53,9 @@ def test_a_threshold_becomes_an_editable_rule_judged_on_the_test_split(workspace
     at.session_state["explore_view"] = "One column"
     at.run()
     at.selectbox(key="explore_column").set_value("V14").run()
-    at.radio(key="explore_direction").set_value("<").run()
+    assert at.radio(key="explore_direction_V14").value == "<"  # V14 is low for the positives
+    at.radio(key="explore_direction_V14").set_value(">").run()
+    at.radio(key="explore_direction_V14").set_value("<").run()
     at.slider(key="explore_t_V14_<").set_value(-8.0).run()
     assert not at.exception, at.exception
     assert "from threshold" in " ".join(m.value for m in at.markdown)
