@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", required=True, help="output file, .csv or .parquet")
     sc.add_argument("--prediction-column", default="prediction")
     sc.add_argument("--rule-column", default="rule")
+    sc.add_argument("--keep", nargs="+", metavar="COLUMN",
+                    help="write only these input columns (e.g. a key) before the prediction and the rule")
 
     ex = sub.add_parser("export", help="the rules as Python, a scikit-learn module, human-learn, SQL, PMML or JSON")
     ex.add_argument("rules", help="rule file (JSON)")
@@ -144,7 +146,7 @@ def _evaluate(args) -> str:
 
 def _score(args) -> str:
     rules = RuleSet.load(args.rules)
-    n = score_file(args.data, rules, args.out, args.prediction_column, args.rule_column)
+    n = score_file(args.data, rules, args.out, args.prediction_column, args.rule_column, keep=args.keep)
     return f"wrote {n:,} rows to {args.out}"
 
 

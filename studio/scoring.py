@@ -1,4 +1,5 @@
-"""Batch scoring: every input row and column plus the prediction and the rule that fired.
+"""Batch scoring: every input row and column (or the columns asked for) plus the prediction and the
+rule that fired.
 
 The file is streamed through DuckDB (``COPY (SELECT ...) TO ...``), so inputs
 larger than memory work; nothing passes through pandas.
@@ -24,21 +25,27 @@ OUTPUT_FORMATS = {".csv": "FORMAT csv, HEADER true", ".parquet": _PARQUET, ".pq"
 
 
 def scoring_select(rules: RuleSet, schema: Schema, source_sql: str,
-                   prediction: str = "prediction", rule: str = "rule") -> str:
-    """``SELECT *, <prediction> AS prediction, <fired rule> AS rule FROM source`` in DuckDB SQL."""
+                   prediction: str = "prediction", rule: str = "rule", keep: list[str] | None = None) -> str:
+    """``SELECT *, <prediction> AS prediction, <fired rule> AS rule FROM source`` in DuckDB SQL;
+    with ``keep``, only those input columns (e.g. a key) come before the two outputs."""
     check_ruleset(rules, schema)
     for name in (prediction, rule):
-        if name in schema:
+        if name in schema and (keep is None or name in keep):
             raise DataError(f"the input already has a column named {name!r}; choose another output name")
+    unknown = [k for k in keep or () if k not in schema]
+    if unknown:
+        raise DataError(f"cannot keep {unknown[0]!r}: no such column{schema.suggest(unknown[0])}")
     pred = prediction_sql(rules, schema).sql("duckdb")
     fired = fired_rule_sql(rules, schema).sql("duckdb")
-    return (f"SELECT *, {pred} AS {column(prediction).sql('duckdb')}, "
+    kept = "*" if keep is None else ", ".join(column(k).sql("duckdb") for k in dict.fromkeys(keep))
+    return (f"SELECT {kept + ', ' if kept else ''}{pred} AS {column(prediction).sql('duckdb')}, "
             f"{fired} AS {column(rule).sql('duckdb')} FROM {source_sql}")
 
 
-def score_file(data: str | Path, rules: RuleSet, out: str | Path,
-               prediction: str = "prediction", rule: str = "rule", threads: int | None = None) -> int:
-    """Score a CSV/Parquet file into ``out`` (.csv or .parquet); returns the number of rows written."""
+def score_file(data: str | Path, rules: RuleSet, out: str | Path, prediction: str = "prediction",
+               rule: str = "rule", threads: int | None = None, keep: list[str] | None = None) -> int:
+    """Score a CSV/Parquet file into ``out`` (.csv or .parquet): every input column (or only ``keep``)
+    plus the prediction and the fired rule, rows in input order. Returns the number of rows written."""
     src = check_readable(data)
     suffix = Path(out).suffix.lower()
     if suffix not in OUTPUT_FORMATS:
@@ -48,7 +55,7 @@ def score_file(data: str | Path, rules: RuleSet, out: str | Path,
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         schema = file_schema(con, src)
-        select = scoring_select(rules, schema, file_source(src), prediction, rule)
+        select = scoring_select(rules, schema, file_source(src), prediction, rule, keep)
         target = exp.Literal.string(str(out)).sql("duckdb")
         try:
             written = con.execute(f"COPY ({select}) TO {target} ({OUTPUT_FORMATS[suffix]})").fetchone()

@@ -54,6 +54,13 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
     rows = duckdb.sql(f"SELECT * FROM '{out}'").fetchall()
     assert rows == [(1.5, 5, "a", 1, "big V11"), (2.5, None, "b", 0, None), (3.5, -1, "c;d", 0, None)]
 
+    narrow = tmp_path / f"narrow{suffix}"
+    code, _, stderr = run("score", src, "--rules", path, "--out", narrow, "--keep", "note")
+    assert code == 0, stderr
+    assert duckdb.sql(f"SELECT * FROM '{narrow}'").fetchall() == [("a", 1, "big V11"), ("b", 0, None), ("c;d", 0, None)]
+    code, _, stderr = run("score", src, "--rules", path, "--out", narrow, "--keep", "note", "Note")
+    assert code == 2 and stderr.strip() == "error: cannot keep 'Note': no such column (did you mean 'note'?)"
+
 
 @pytest.mark.parametrize("args, message", [
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--target", "Clas"],
