@@ -44,3 +44,4 @@ bench: install-test
 	.venv-bench/bin/python benchmarks/check_hulearn_snippet.py
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_explore.py
+	$(BIN)/python benchmarks/bench_mining.py

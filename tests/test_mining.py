@@ -1,0 +1,53 @@
+"""Mined threshold candidates: counts from DuckDB's histograms against numpy on the same rows, and
+the list objective against the studio's own evaluation of the list with the candidate added."""
+
+import numpy as np
+import pytest
+
+import studio
+from studio import mining
+from studio.rules import rule
+
+
+@pytest.fixture(scope="module")
+def train(credit_split):
+    con = credit_split.dataset.con
+    return con.execute(f"SELECT * FROM {credit_split.table} WHERE __rs_test = 0").df()
+
+
+def test_every_candidate_count_equals_numpy(credit_split, train):
+    rules = studio.ruleset([rule(("V11", ">", 4), then=1)], default=0)
+    scan = mining.scan_thresholds(credit_split, rules, columns=["V14", "V17", "Amount", "Time"])
+    undecided = train[~(train["V11"] > 4)]
+    pos = (undecided["__rs_label"] == "1").to_numpy()
+    assert scan.undecided == len(undecided) and scan.positives == 246
+    assert set(scan.candidates["column"]) == {"V14", "V17", "Amount", "Time"}
+    for name, group in scan.candidates.groupby("column"):
+        assert 100 < len(group) <= 2 * 255
+        x = undecided[name].to_numpy()
+        for op, t, fired, tp in group[["op", "threshold", "train_fired", "train_tp"]].itertuples(index=False):
+            hit = x <= t if op == "<=" else x > t
+            assert (fired, tp) == (hit.sum(), (hit & pos).sum()), (name, op, t)
+
+
+def test_list_objective_equals_the_evaluation_of_the_list(credit_split):
+    base = studio.ruleset([rule(("V11", ">", 4), then=1)], default=0)
+    ranked = mining.score(mining.scan_thresholds(credit_split, base), "f1")
+    assert list(ranked["objective"]) == sorted(ranked["objective"], reverse=True)
+    for _, top in ranked.head(3).iterrows():
+        with_rule = base.add(mining.candidate_rule(top, 1))
+        m = studio.evaluate(credit_split, with_rule).train.metrics.positive
+        assert top["list_f1"] == pytest.approx(m.f1, abs=1e-12)
+        assert top["list_recall"] == pytest.approx(m.recall, abs=1e-12)
+    lift = mining.score(mining.scan_thresholds(credit_split, base), "lift", min_rows=20)
+    assert lift["train_fired"].iloc[0] >= 20
+    at = mining.score(mining.scan_thresholds(credit_split, base), "precision_at_recall", min_recall=0.7)
+    assert at["list_recall"].iloc[0] >= 0.7
+
+
+def test_greedy_list_improves_the_train_objective_at_every_step(credit_split):
+    rules = mining.greedy_rules(credit_split, max_rules=3)
+    assert 1 <= len(rules.rules) <= 3
+    f1 = [studio.evaluate(credit_split, studio.ruleset(rules.rules[:k], default=0)).train.metrics.positive.f1
+          for k in range(1, len(rules.rules) + 1)]
+    assert f1 == sorted(f1) and len(set(f1)) == len(f1)
