@@ -45,3 +45,4 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_explore.py
 	$(BIN)/python benchmarks/bench_mining.py
+	$(BIN)/python benchmarks/bench_quality.py

@@ -66,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the readable report")
 
+    sg = sub.add_parser("suggest", help="mined candidate rules for the rows the rules leave undecided")
+    sg.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    sg.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
+    sg.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
+    sg.add_argument("--rules", help="the current rule file (candidates cover the rows it leaves to the default)")
+    sg.add_argument("--objective", default="f1", choices=["f1", "fbeta", "precision_at_recall", "lift"])
+    sg.add_argument("--beta", type=float, default=1.0, help="beta of F-beta (with --objective fbeta)")
+    sg.add_argument("--min-recall", type=float, default=0.0, help="with --objective precision_at_recall")
+    sg.add_argument("--top", type=int, default=20, help="how many candidates (default 20)")
+    sg.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
+    sg.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    sg.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
     sc = sub.add_parser("score", help="add prediction and fired-rule columns to every row of a file")
     sc.add_argument("data", help="a CSV or Parquet file")
     sc.add_argument("--rules", required=True, help="rule file (JSON)")
@@ -128,17 +141,35 @@ def _serve(args) -> str:
     return "stopped"
 
 
-def _evaluate(args) -> str:
-    rules = RuleSet.load(args.rules)
+def _split_for(args, rules: RuleSet | None):
     dataset = load(args.data)
-    target = args.target or rules.target or dataset.suggested_target
+    target = args.target or (rules.target if rules else None) or dataset.suggested_target
     if not target:
         raise StudioError("no target column: pass --target or put 'target' in the rule file")
-    positive = next((p for p in (args.positive, rules.positive) if p is not None), None)
+    positive = next((p for p in (args.positive, rules.positive if rules else None) if p is not None), None)
     if positive is None and target == dataset.suggested_target:
         positive = dataset.suggested_positive
-    split = dataset.split(target, positive=positive, test_size=args.test_size, seed=args.seed)
-    report = evaluate(split, rules)
+    return dataset.split(target, positive=positive, test_size=args.test_size, seed=args.seed)
+
+
+def _suggest(args) -> str:
+    from .mining import suggestions
+    rules = RuleSet.load(args.rules) if args.rules else None
+    split = _split_for(args, rules)
+    if rules is not None:
+        check_ruleset(rules, split.dataset.schema)
+    found = suggestions(split, rules, objective=args.objective, top=args.top, beta=args.beta,
+                        min_recall=args.min_recall).drop(columns=["when"])
+    if args.json:
+        return json.dumps(json.loads(found.to_json(orient="records")), indent=2, ensure_ascii=False)
+    head = (f"{len(found)} candidates for the rows {'the rules leave undecided' if rules else 'of'} "
+            f"{split.dataset.label}, target {split.target} = {split.positive}; ranked by {args.objective} on train")
+    return head + "\n" + found.to_string(index=False, float_format=lambda v: f"{v:.4f}")
+
+
+def _evaluate(args) -> str:
+    rules = RuleSet.load(args.rules)
+    report = evaluate(_split_for(args, rules), rules)
     if args.json:
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
     return render(report)
@@ -153,7 +184,8 @@ def _score(args) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        text = {"evaluate": _evaluate, "score": _score, "export": _export, "serve": _serve}[args.command](args)
+        text = {"evaluate": _evaluate, "score": _score, "export": _export, "serve": _serve,
+                "suggest": _suggest}[args.command](args)
     except StudioError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,7 +9,7 @@ sees where train and test diverge. Thresholds are the columns' own train quantil
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -159,17 +159,23 @@ def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: floa
 
 
 def candidate_rule(row, label, name: str = "") -> Rule:
-    """The rule of one scored candidate."""
-    value = float(row["threshold"])
-    return Rule(when=(Condition(str(row["column"]), str(row["op"]), value),), then=label,
-                name=name or f"{row['column']} {row['op']} {value:g}")
+    """The rule of one scored candidate (a one-threshold row of a scan, or a row with ``when``)."""
+    if "when" in row and isinstance(row["when"], tuple):
+        when = row["when"]
+    else:
+        when = (Condition(str(row["column"]), str(row["op"]), float(row["threshold"])),)
+    return Rule(when=when, then=label, name=name or " and ".join(
+        f"{c.column} {c.op} {c.value:g}" for c in when))
 
 
 def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8, objective: str = "f1",
-                 beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None) -> RuleSet:
+                 beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None,
+                 trees: bool = True, tree_depth: int = 2) -> RuleSet:
     """A whole ordered list, proposed greedily on the train split: after the given rules, add the
-    candidate that most improves the objective of the list, while it improves and the list holds
-    fewer than ``max_rules`` new rules. The user then prunes it; the test split judges it."""
+    candidate (one threshold, or with ``trees`` a conjunction read off trees of ``tree_depth`` fitted on
+    the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
+    list) that most improves the objective of the list, while it improves and the
+    list holds fewer than ``max_rules`` new rules. The user then prunes it; the test split judges it."""
     from .evaluate import evaluate
 
     label = _native_positive(split)
@@ -177,7 +183,15 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
                                                       positive=label)
     best = -math.inf
     for _ in range(max_rules):
-        ranked = score(scan_thresholds(split, current, columns), objective, beta=beta, min_rows=min_rows)
+        scan = scan_thresholds(split, current, columns)
+        ranked = score(scan, objective, beta=beta, min_rows=min_rows)
+        if trees:
+            found = tree_candidates(split, current, depth=tree_depth, columns=columns)
+            counted = count_candidates(split, current, found)
+            if len(counted):
+                tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_rows=min_rows)
+                ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
+                    "objective", ascending=False, kind="stable").reset_index(drop=True)
         if ranked.empty or not math.isfinite(ranked["objective"].iloc[0]) or ranked["objective"].iloc[0] <= best:
             break
         top = ranked.iloc[0]
@@ -197,3 +211,118 @@ def _native_default(split: Split):
     counts = split.counts["train"]
     majority = max(split.labels, key=lambda label: counts[label])
     return native(majority, split.dataset.schema.type_of(split.target))
+
+
+def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, columns: list[str] | None = None,
+                    max_negatives: int = 20_000, seed: int = 0) -> list[tuple[Condition, ...]]:
+    """Conjunctions of two or three conditions read off a shallow decision tree (scikit-learn) fitted on
+    the undecided train rows (every positive, and every k-th other row weighted k, at most about
+    ``max_negatives`` of them): one candidate per leaf where the positives are the majority, its path
+    written as ``column <= t`` / ``column > t`` conditions. Counts are not taken from the tree (it sends
+    missing values down a branch, where a rule's condition is false): :func:`count_candidates` counts."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    schema = split.dataset.schema
+    names = [c for c in (columns or split.features) if schema.kind(c) == NUMERIC]
+    pos = split.labels.index(split.positive)
+    values = ", ".join(f"{_value(c)} AS {_q(c)}" for c in names)
+    undecided = _undecided_sql(rules, split)
+    with split.dataset.lock:
+        negatives = split.dataset.con.execute(
+            f"SELECT count(*) FROM {split.table} WHERE __rs_test = 0 AND __rs_y <> {pos} AND {undecided}").fetchone()[0]
+        step = max(1, -(-int(negatives) // max_negatives))  # every step-th negative, weighted by step
+        frame = split.dataset.con.execute(
+            f"SELECT __rs_y = {pos} AS __p, {values} FROM {split.table} WHERE __rs_test = 0 AND {undecided} "
+            f"AND (__rs_y = {pos} OR __rs_row % {step} = 0)").df()
+    y = frame.pop("__p").to_numpy(dtype=bool)
+    if len(frame) == 0 or y.all() or not y.any():
+        return []
+    X = frame.to_numpy(dtype=float)
+    weights = np.where(y, 1.0, float(step))
+    out: list[tuple[Condition, ...]] = []
+    for weight in (None, "balanced"):  # precise leaves, and leaves that reach the rare class
+        tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
+        tree.fit(X, y, sample_weight=weights)
+        t, positive = tree.tree_, list(tree.classes_).index(True)
+
+        def walk(node: int, path: tuple[Condition, ...]) -> None:
+            if t.children_left[node] == t.children_right[node]:  # a leaf
+                if path and t.value[node][0][positive] > t.value[node][0][1 - positive]:
+                    simple = _simplify(path)
+                    if simple not in out:
+                        out.append(simple)
+                return
+            name, threshold = names[t.feature[node]], float(t.threshold[node])
+            walk(t.children_left[node], path + (Condition(name, "<=", threshold),))
+            walk(t.children_right[node], path + (Condition(name, ">", threshold),))
+
+        walk(0, ())
+    return out
+
+
+def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    """One bound per column and direction: the tightest (a tree path may split a column twice)."""
+    upper: dict[str, float] = {}
+    lower: dict[str, float] = {}
+    for c in path:
+        if c.op == "<=":
+            upper[c.column] = min(upper.get(c.column, math.inf), c.value)
+        else:
+            lower[c.column] = max(lower.get(c.column, -math.inf), c.value)
+    out = []
+    for c in path:
+        bound = upper if c.op == "<=" else lower
+        if c.column in bound:
+            out.append(Condition(c.column, c.op, bound.pop(c.column)))
+    return tuple(out)
+
+
+def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple[Condition, ...]],
+                     side: str = "train") -> pd.DataFrame:
+    """Exact counts (``{side}_fired``, ``{side}_tp``) of conjunctive candidates on the rows of one side
+    that ``rules`` leave undecided, in one query, with the studio's own rule semantics."""
+    schema = split.dataset.schema
+    pos = split.labels.index(split.positive)
+    parts = []
+    for conds in candidates:
+        test = rule_sql(Rule(when=conds, then=0), schema).sql("duckdb")
+        parts += [f"count_if({test})", f"count_if(({test}) AND __rs_y = {pos})"]
+    if not parts:
+        return pd.DataFrame(columns=["when", f"{side}_fired", f"{side}_tp"])
+    with split.dataset.lock:
+        row = split.dataset.con.execute(
+            f"SELECT {', '.join(parts)} FROM {split.table} "
+            f"WHERE __rs_test = {int(side == 'test')} AND {_undecided_sql(rules, split)}").fetchone()
+    return pd.DataFrame({"when": candidates, f"{side}_fired": np.array(row[0::2], dtype=np.int64),
+                         f"{side}_tp": np.array(row[1::2], dtype=np.int64)})
+
+
+def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,
+                beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5,
+                columns: list[str] | None = None) -> pd.DataFrame:
+    """The best candidates for the rows ``rules`` leave undecided, one threshold or a two-condition
+    conjunction from a shallow tree, learned and ranked on train; each with its test precision and
+    recall beside the train ones, and ``diverges`` where train and test precision differ by more
+    than 0.1."""
+    scan = scan_thresholds(split, rules, columns)
+    ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
+    counted = count_candidates(split, rules, tree_candidates(split, rules, depth=2, columns=columns))
+    if len(counted):
+        ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
+                                          min_recall=min_recall, min_rows=min_rows)], ignore_index=True)
+    ranked = ranked[np.isfinite(ranked["objective"])].sort_values("objective", ascending=False, kind="stable")
+    best = ranked.head(top).reset_index(drop=True)
+    when = [r["when"] if isinstance(r.get("when"), tuple) else
+            (Condition(str(r["column"]), str(r["op"]), float(r["threshold"])),) for _, r in best.iterrows()]
+    test = count_candidates(split, rules, when, side="test")
+    positives = split.counts["test"][split.positive]
+    out = pd.DataFrame({"rule": [" and ".join(f"{c.column} {c.op} {c.value:g}" for c in w) for w in when],
+                        "when": when, "objective": best["objective"],
+                        "train_rows": best["train_fired"].astype(int), "train_precision": best["precision"],
+                        "train_recall": best["recall"], "test_rows": test["test_fired"]})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["test_precision"] = np.where(test["test_fired"] > 0, test["test_tp"] / test["test_fired"].clip(lower=1),
+                                         np.nan)
+    out["test_recall"] = test["test_tp"] / positives if positives else 0.0
+    out["diverges"] = (out["train_precision"] - out["test_precision"]).abs() > 0.1
+    return out

@@ -86,3 +86,23 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, rules_file, args, messa
     assert code == 2 and stdout == ""
     assert stderr.count("\n") == 1 and stderr.startswith(message), stderr
     assert "Traceback" not in stderr
+
+
+def test_suggest_lists_candidates_with_train_and_test_side_by_side(rules_file, credit_split):
+    from studio import mining
+
+    path = rules_file({"default": 0, "target": "Class", "positive": 1, "rules": [
+        {"name": "large V11", "when": [{"column": "V11", "op": ">", "value": 4}], "then": 1}]})
+    code, stdout, stderr = run("suggest", "creditcard-synthetic", "--rules", path, "--top", "5", "--json")
+    assert code == 0, stderr
+    rows = json.loads(stdout)
+    rules = studio.RuleSet.load(path)
+    expected = mining.suggestions(credit_split, rules, top=5)
+    assert [r["rule"] for r in rows] == list(expected["rule"])
+    for r, (_, e) in zip(rows, expected.iterrows()):
+        assert r["train_rows"] == e["train_rows"] and r["test_rows"] == e["test_rows"]
+        with_rule = rules.add(studio.Rule(when=e["when"], then=1))
+        ev = studio.evaluate(credit_split, with_rule)
+        assert ev.test.rules[-1].fired == r["test_rows"]  # the test count is the rule's own, after V11
+    code, _, stderr = run("suggest", "creditcard-synthetic", "--target", "Clas")
+    assert code == 2 and "unknown target column 'Clas'" in stderr

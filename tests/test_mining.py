@@ -51,3 +51,23 @@ def test_greedy_list_improves_the_train_objective_at_every_step(credit_split):
     f1 = [studio.evaluate(credit_split, studio.ruleset(rules.rules[:k], default=0)).train.metrics.positive.f1
           for k in range(1, len(rules.rules) + 1)]
     assert f1 == sorted(f1) and len(set(f1)) == len(f1)
+
+
+def test_tree_candidates_are_counted_with_the_rule_semantics(credit_split, train):
+    from studio.rules import Condition
+
+    found = mining.tree_candidates(credit_split, depth=3, columns=["V14", "V17", "V12", "Amount"])
+    assert found and all(1 <= len(c) <= 3 for c in found)
+    for conds in found:
+        keys = [(c.column, c.op) for c in conds]
+        assert len(keys) == len(set(keys))  # one bound per column and direction
+    counted = mining.count_candidates(credit_split, None, found)
+    pos = (train["__rs_label"] == "1").to_numpy()
+    for conds, fired, tp in counted.itertuples(index=False):
+        hit = np.ones(len(train), dtype=bool)
+        for c in conds:
+            x = train[c.column].to_numpy()
+            hit &= x <= c.value if c.op == "<=" else x > c.value
+        assert (fired, tp) == (hit.sum(), (hit & pos).sum())
+    assert mining._simplify((Condition("a", "<=", 3.0), Condition("b", ">", 1.0), Condition("a", "<=", 2.0))) == \
+        (Condition("a", "<=", 2.0), Condition("b", ">", 1.0))
