@@ -48,11 +48,9 @@ by = "rule" if color_mode == "rule fired" else "outcome"
 outcome = ex.outcomes(s.rules, n_neg, seed) if color_mode != "class" else None
 groups = charts.color_groups(frame, split.positive, outcome, by)
 
-columns_key = f"explore_columns_{split.id}"
-if columns_key not in st.session_state:
-    st.session_state[columns_key] = default_columns(separations)
 chosen = st.multiselect(
-    "Columns (best separating first; add or remove any)", [x.column for x in separations], key=columns_key,
+    "Columns (best separating first; add or remove any)", [x.column for x in separations],
+    default=default_columns(separations), key=f"explore_columns_{split.id}",
     format_func=lambda c: f"{c} · {score.get(c, 0):.2f}",
     help="The number is |2·AUC − 1| of the column alone on the drawn rows: 0 no separation, 1 perfect.")
 
