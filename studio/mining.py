@@ -16,7 +16,7 @@ import pandas as pd
 
 from .compile import column, rule_sql
 from .rules import Condition, Rule, RuleSet
-from .schema import NUMERIC
+from .schema import BOOLEAN, NUMERIC, STRING
 from .split import Split
 
 OBJECTIVES = ("f1", "fbeta", "precision_at_recall", "lift")
@@ -158,22 +158,27 @@ def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: floa
     return out.sort_values(["objective", "train_tp"], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 
+def describe(when: tuple[Condition, ...]) -> str:
+    """A candidate as text, numbers shortened (``V14 <= -2.6045``)."""
+    return " and ".join(f"{c.column} {c.op} {c.value:g}" if isinstance(c.value, float) else c.describe()
+                        for c in when)
+
+
 def candidate_rule(row, label, name: str = "") -> Rule:
     """The rule of one scored candidate (a one-threshold row of a scan, or a row with ``when``)."""
     if "when" in row and isinstance(row["when"], tuple):
         when = row["when"]
     else:
         when = (Condition(str(row["column"]), str(row["op"]), float(row["threshold"])),)
-    return Rule(when=when, then=label, name=name or " and ".join(
-        f"{c.column} {c.op} {c.value:g}" for c in when))
+    return Rule(when=when, then=label, name=name or describe(when))
 
 
 def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8, objective: str = "f1",
                  beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None,
                  trees: bool = True, tree_depth: int = 2) -> RuleSet:
     """A whole ordered list, proposed greedily on the train split: after the given rules, add the
-    candidate (one threshold, or with ``trees`` a conjunction read off trees of ``tree_depth`` fitted on
-    the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
+    candidate (one threshold; with ``trees`` also a set of text values, or a conjunction read off trees
+    of ``tree_depth`` fitted on the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
     list) that most improves the objective of the list, while it improves and the
     list holds fewer than ``max_rules`` new rules. The user then prunes it; the test split judges it."""
     from .evaluate import evaluate
@@ -186,8 +191,7 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
         scan = scan_thresholds(split, current, columns)
         ranked = score(scan, objective, beta=beta, min_rows=min_rows)
         if trees:
-            found = tree_candidates(split, current, depth=tree_depth, columns=columns)
-            counted = count_candidates(split, current, found)
+            counted = _conjunctions(split, current, columns, tree_depth)
             if len(counted):
                 tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_rows=min_rows)
                 ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
@@ -277,6 +281,32 @@ def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
     return tuple(out)
 
 
+def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str] | None = None,
+                   max_values: int = 10) -> list[tuple[Condition, ...]]:
+    """``column in (...)`` for text and boolean columns: per column, its values ordered by their
+    positive rate on the undecided train rows, and the first 1, 2, ... ``max_values`` of them."""
+    schema = split.dataset.schema
+    names = [c for c in (columns or split.features) if schema.kind(c) in (STRING, BOOLEAN)]
+    pos = split.labels.index(split.positive)
+    out: list[tuple[Condition, ...]] = []
+    with split.dataset.lock:
+        for name in names:
+            rows = split.dataset.con.execute(
+                f"SELECT {_q(name)}, count_if(__rs_y = {pos}) / count(*) AS rate FROM {split.table} "
+                f"WHERE __rs_test = 0 AND {_q(name)} IS NOT NULL AND {_undecided_sql(rules, split)} "
+                f"GROUP BY 1 ORDER BY rate DESC, count(*) DESC LIMIT {int(max_values) + 1}").fetchall()
+            values = [v for v, _ in rows]
+            for k in range(1, min(len(values), max_values + 1)):  # all values would be no condition
+                out.append((Condition(name, "in", tuple(values[:k])),))
+    return out
+
+
+def _conjunctions(split: Split, rules: RuleSet | None, columns: list[str] | None, tree_depth: int):
+    """Tree paths and value sets, counted exactly on the undecided train rows."""
+    found = tree_candidates(split, rules, depth=tree_depth, columns=columns) + set_candidates(split, rules, columns)
+    return count_candidates(split, rules, found)
+
+
 def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple[Condition, ...]],
                      side: str = "train") -> pd.DataFrame:
     """Exact counts (``{side}_fired``, ``{side}_tp``) of conjunctive candidates on the rows of one side
@@ -300,13 +330,13 @@ def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple
 def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,
                 beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5,
                 columns: list[str] | None = None) -> pd.DataFrame:
-    """The best candidates for the rows ``rules`` leave undecided, one threshold or a two-condition
-    conjunction from a shallow tree, learned and ranked on train; each with its test precision and
+    """The best candidates for the rows ``rules`` leave undecided, one threshold, a two-condition
+    conjunction from a shallow tree, or a set of text values, learned and ranked on train; each with its test precision and
     recall beside the train ones, and ``diverges`` where train and test precision differ by more
     than 0.1."""
     scan = scan_thresholds(split, rules, columns)
     ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
-    counted = count_candidates(split, rules, tree_candidates(split, rules, depth=2, columns=columns))
+    counted = _conjunctions(split, rules, columns, 2)
     if len(counted):
         ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
                                           min_recall=min_recall, min_rows=min_rows)], ignore_index=True)
@@ -316,7 +346,7 @@ def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1
             (Condition(str(r["column"]), str(r["op"]), float(r["threshold"])),) for _, r in best.iterrows()]
     test = count_candidates(split, rules, when, side="test")
     positives = split.counts["test"][split.positive]
-    out = pd.DataFrame({"rule": [" and ".join(f"{c.column} {c.op} {c.value:g}" for c in w) for w in when],
+    out = pd.DataFrame({"rule": [describe(w) for w in when],
                         "when": when, "objective": best["objective"],
                         "train_rows": best["train_fired"].astype(int), "train_precision": best["precision"],
                         "train_recall": best["recall"], "test_rows": test["test_fired"]})

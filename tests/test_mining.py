@@ -71,3 +71,22 @@ def test_tree_candidates_are_counted_with_the_rule_semantics(credit_split, train
         assert (fired, tp) == (hit.sum(), (hit & pos).sum())
     assert mining._simplify((Condition("a", "<=", 3.0), Condition("b", ">", 1.0), Condition("a", "<=", 2.0))) == \
         (Condition("a", "<=", 2.0), Condition("b", ">", 1.0))
+
+
+def test_value_sets_of_text_columns_are_prefixes_by_positive_rate():
+    data = studio.load("bank-marketing-sample")
+    split = data.split("y", positive="yes", test_size=0.5, seed=0)
+    found = mining.set_candidates(split, columns=["month", "poutcome"], max_values=4)
+    train = data.con.execute(f"SELECT * FROM {split.table} WHERE __rs_test = 0").df()
+    for name in ("month", "poutcome"):
+        sets = [c[0].value for c in found if c[0].column == name]
+        assert sets and all(len(b) == len(a) + 1 and b[:len(a)] == a for a, b in zip(sets, sets[1:]))
+        rate = train.groupby(name)["__rs_label"].apply(lambda s: (s == "yes").mean())
+        assert rate[sets[0][0]] == rate.max()
+    counted = mining.count_candidates(split, None, found)
+    pos = (train["__rs_label"] == "yes").to_numpy()
+    for conds, fired, tp in counted.itertuples(index=False):
+        hit = train[conds[0].column].isin(conds[0].value).to_numpy()
+        assert (fired, tp) == (hit.sum(), (hit & pos).sum())
+    listed = mining.suggestions(split, None, top=10)
+    assert {"rule", "train_precision", "test_precision", "diverges"} <= set(listed.columns)
