@@ -54,8 +54,7 @@ chosen = st.multiselect(
     format_func=lambda c: f"{c} · {score.get(c, 0):.2f}",
     help="The number is |2·AUC − 1| of the column alone on the drawn rows: 0 no separation, 1 perfect.")
 
-categories = {c: sorted(frame[c].dropna().unique().tolist(), key=str)
-              for c in drawable_columns(split) if schema.kind(c) != NUMERIC}
+categories = sample.categories
 numeric = [c for c in drawable_columns(split) if schema.kind(c) == NUMERIC]
 
 
@@ -87,10 +86,8 @@ with chart_col:
             result = hiplot_chart(text, key="explore_hiplot")
             extents = result["brush_extents"]
             if extents:
-                ranges = {c: (float(np.nanmin(frame[c])), float(np.nanmax(frame[c]))) for c in chosen
-                          if c in numeric and frame[c].notna().any()}
                 _take("hiplot brush", extents,
-                      lambda: conditions_from_brush(extents, schema, ranges, categories))
+                      lambda: conditions_from_brush(extents, schema, sample.ranges, categories))
             uids = result["selected_uids"]
             if uids is not None and extents:
                 picked = frame[frame["__rs_row"].astype(str).isin(set(uids))]
@@ -120,7 +117,8 @@ with chart_col:
                                 selection_mode=("box", "lasso"), width="stretch")
         selection = event.selection if event else None
         if selection:
-            spans = tuple(float(np.nanmax(frame[c]) - np.nanmin(frame[c])) or 1.0 for c in (x, y))
+            spans = tuple((sample.ranges[c][1] - sample.ranges[c][0]) or 1.0 if c in sample.ranges else 1.0
+                          for c in (x, y))
             boxes = [b for b in selection.get("box", []) if b.get("xref", "x") == "x" and b.get("yref", "y") == "y"]
             lassos = [b for b in selection.get("lasso", []) if b.get("xref", "x") == "x" and b.get("yref", "y") == "y"]
             if lassos:

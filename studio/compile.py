@@ -192,6 +192,16 @@ def fired_rule_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Expressi
     return case.else_(exp.Null())
 
 
+def fired_index_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Expression:
+    """The index (in ``rules.rules``) of the first enabled rule that fires, -1 when the default applies."""
+    case = exp.Case()
+    for i, rule in rules.enabled_rules:
+        case = case.when(rule_sql(rule, schema), exp.Literal.number(i))
+    if not case.args.get("ifs"):
+        return exp.Literal.number(-1)
+    return case.else_(exp.Literal.number(-1))
+
+
 @lru_cache(maxsize=4096)
 def rule_duckdb(when: tuple[Condition, ...], schema: Schema | None = None) -> str:
     """DuckDB text of a rule's condition (memoised: refreshes recompile nothing)."""

@@ -9,11 +9,12 @@ the whole train side.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .compile import column, rule_sql
+from .compile import column, coordinate, fired_index_sql, rule_names
 from .rules import RuleSet
 from .schema import BOOLEAN, NUMERIC, STRING
 from .split import Split
@@ -29,9 +30,10 @@ def _q(name: str) -> str:
 
 
 def _value_sql(name: str, kind: str) -> str:
-    """The column as drawn: numbers as DOUBLE with NaN as NULL, other kinds as they are."""
+    """The column as drawn: numbers as DOUBLE with NaN as NULL (as a polygon condition reads them),
+    other kinds as they are."""
     if kind == NUMERIC:
-        return f"nullif(CAST({_q(name)} AS DOUBLE), 'NaN'::DOUBLE)"
+        return coordinate(name, None).sql("duckdb")
     return _q(name)
 
 
@@ -42,6 +44,10 @@ def drawable_columns(split: Split) -> list[str]:
 
 
 # ------------------------------------------------------------------ sample
+def _is_number(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
 @dataclass(frozen=True)
 class Sample:
     """Train rows drawn for the views: ``frame`` has ``__rs_row``, ``__rs_label`` and the features."""
@@ -52,6 +58,21 @@ class Sample:
     train_positives: int      # positives in the train split
     train_negatives: int
     seed: int
+
+    @cached_property
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        """(min, max) of every drawn numeric column that has values."""
+        return {name: (float(self.frame[name].min()), float(self.frame[name].max()))
+                for name in self._drawn() if _is_number(self.frame[name]) and self.frame[name].notna().any()}
+
+    @cached_property
+    def categories(self) -> dict[str, list]:
+        """The distinct values of every drawn text or boolean column."""
+        return {name: sorted(self.frame[name].dropna().unique().tolist(), key=str)
+                for name in self._drawn() if not _is_number(self.frame[name])}
+
+    def _drawn(self) -> list[str]:
+        return [c for c in self.frame.columns if c not in (ROW, "__rs_label")]
 
     def describe(self) -> str:
         pos = ("all" if self.positives == self.train_positives else f"{self.positives:,} of") \
@@ -166,13 +187,10 @@ def default_columns(separations: list[Separation], k: int = 8) -> list[str]:
 def outcomes(split: Split, rules: RuleSet, rows: pd.Series | np.ndarray) -> pd.DataFrame:
     """For the given train rows: the rule that fired (its name, or "default") and the outcome
     against the positive class, TP / FP / FN / TN."""
-    from .compile import rule_names
     from .evaluate import class_label
 
-    schema = split.dataset.schema
     names = rule_names(rules)
-    cases = " ".join(f"WHEN {rule_sql(r, schema).sql('duckdb')} THEN {i}" for i, r in rules.enabled_rules)
-    fired_sql = f"CASE {cases} ELSE -1 END" if cases else "-1"
+    fired_sql = fired_index_sql(rules, split.dataset.schema).sql("duckdb")
     sql = (f"SELECT {ROW}, __rs_label, {fired_sql} AS fired FROM {split.table} "
            f"WHERE {ROW} IN (SELECT unnest(?::BIGINT[])) ORDER BY {ROW}")
     with split.dataset.lock:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .compile import column, rule_sql
+from .compile import column, coordinate, fired_index_sql, rule_sql
 from .rules import Condition, Rule, RuleSet
-from .schema import BOOLEAN, NUMERIC, STRING
+from .schema import BOOLEAN, NUMERIC, STRING, check_ruleset
 from .split import Split
 
 OBJECTIVES = ("f1", "fbeta", "precision_at_recall", "lift")
@@ -27,16 +27,14 @@ def _q(name: str) -> str:
 
 
 def _undecided_sql(rules: RuleSet | None, split: Split) -> str:
-    """Rows no enabled rule fires on (a NULL condition does not fire)."""
+    """Rows the rules leave to the default (no enabled rule fires)."""
     if rules is None or not rules.enabled_rules:
         return "TRUE"
-    schema = split.dataset.schema
-    fires = " OR ".join(f"coalesce(({rule_sql(r, schema).sql('duckdb')}), FALSE)" for _, r in rules.enabled_rules)
-    return f"NOT ({fires})"
+    return f"({fired_index_sql(rules, split.dataset.schema).sql('duckdb')}) = -1"
 
 
 def _value(name: str) -> str:
-    return f"nullif(CAST({_q(name)} AS DOUBLE), 'NaN'::DOUBLE)"
+    return coordinate(name, None).sql("duckdb")
 
 
 @dataclass(frozen=True)
@@ -181,9 +179,7 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
     of ``tree_depth`` fitted on the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
     list) that most improves the objective of the list, while it improves and the
     list holds fewer than ``max_rules`` new rules. The user then prunes it; the test split judges it."""
-    from .evaluate import evaluate
-
-    label = _native_positive(split)
+    label = split.native(split.positive)
     current = rules if rules is not None else RuleSet(default=_native_default(split), target=split.target,
                                                       positive=label)
     best = -math.inf
@@ -201,20 +197,12 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
         top = ranked.iloc[0]
         best = float(top["objective"])
         current = current.add(candidate_rule(top, label))
-    evaluate(split, current)  # checks the list against the data
-    return current
-
-
-def _native_positive(split: Split):
-    from .labels import native
-    return native(split.positive, split.dataset.schema.type_of(split.target))
+    return check_ruleset(current, split.dataset.schema)
 
 
 def _native_default(split: Split):
-    from .labels import native
     counts = split.counts["train"]
-    majority = max(split.labels, key=lambda label: counts[label])
-    return native(majority, split.dataset.schema.type_of(split.target))
+    return split.native(max(split.labels, key=lambda label: counts[label]))
 
 
 def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, columns: list[str] | None = None,

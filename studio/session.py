@@ -15,7 +15,6 @@ from .errors import RuleSetError
 from .evaluate import Evaluation, cumulative, evaluate
 from .explorer import Explorer
 from .history import History
-from .labels import native
 from .rules import Rule, RuleSet
 from .schema import check_ruleset
 from .split import Split
@@ -103,7 +102,7 @@ class StudioSession:
 
     def native_label(self, label: str):
         """A canonical class label as the JSON value rules use (1, "yes", true)."""
-        return native(label, self.dataset.schema.type_of(self.split.target))
+        return self.split.native(label)
 
     @property
     def classes(self) -> list:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .compile import column
 from .datasets import TABLE, Dataset
 from .errors import DataError
-from .labels import canonical_sql, resolve
+from .labels import canonical_sql, native, resolve
 
 _ids = itertools.count(1)
 MAX_CLASSES = 1000
@@ -55,6 +55,10 @@ class Split:
     @property
     def features(self) -> list[str]:
         return [c for c in self.dataset.columns if c != self.target]
+
+    def native(self, label: str):
+        """A canonical class label as the JSON value rules use (1, "yes", true)."""
+        return native(label, self.dataset.schema.type_of(self.target))
 
     def describe(self) -> str:
         tr, te = sum(self.counts["train"].values()), sum(self.counts["test"].values())

@@ -57,10 +57,10 @@ def _edit(cond: Condition, key: str, categories: dict) -> Condition | str:
     return cond
 
 
-def _stats_tables(s: StudioSession, rule: Rule) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the rule set with the rule added: positive-class scores and their change; the rule itself
-    where it decides), train and test side by side."""
-    ev, now = s.preview(rule), s.evaluation()
+def _stats_tables(s: StudioSession, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rule set with the rule added (``ev``): positive-class scores and their change; the rule
+    itself where it decides), train and test side by side."""
+    now = s.evaluation()
     added, alone = {}, {}
     for side in ("train", "test"):
         new, old = ev.sides[side].metrics.positive, now.sides[side].metrics.positive
@@ -119,12 +119,12 @@ def proposal_panel(s: StudioSession, categories: dict) -> None:
         st.error("; ".join(problems))
         return
     rule = Rule(when=tuple(conditions), then=label, name=name.strip())
-    with_rule, alone = _stats_tables(s, rule)
+    ev = s.preview(rule)
+    with_rule, alone = _stats_tables(s, ev)
     st.markdown("The rule set **with this rule added** (positive class; change in brackets):")
     st.table(with_rule)
     st.markdown("**This rule** where it decides (after the rules above it):")
     st.table(alone)
-    ev = s.preview(rule)
     tr, te = ev.train.rules[-1].precision, ev.test.rules[-1].precision
     if tr is not None and te is not None and abs(tr - te) > 0.1:
         st.warning(f"Train and test precision of this rule differ by {abs(tr - te):.2f}: it may fit the train rows "
