@@ -295,6 +295,16 @@ def _conjunctions(split: Split, rules: RuleSet | None, columns: list[str] | None
     return count_candidates(split, rules, found)
 
 
+def side_totals(split: Split, rules: RuleSet | None, side: str = "train") -> tuple[int, int]:
+    """(rows, positives) of one side among the rows ``rules`` leave undecided."""
+    pos = split.labels.index(split.positive)
+    with split.dataset.lock:
+        n, n_y = split.dataset.con.execute(
+            f"SELECT count(*), count_if(__rs_y = {pos}) FROM {split.table} "
+            f"WHERE __rs_test = {int(side == 'test')} AND {_undecided_sql(rules, split)}").fetchone()
+    return int(n), int(n_y)
+
+
 def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple[Condition, ...]],
                      side: str = "train") -> pd.DataFrame:
     """Exact counts (``{side}_fired``, ``{side}_tp``) of conjunctive candidates on the rows of one side
