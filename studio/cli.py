@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--top", type=int, default=20, help="how many candidates (default 20)")
     sg.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
     sg.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    sg.add_argument("--template", action="append", metavar="TEMPLATE",
+                    help='score the candidates of a ruleminer-style template instead, e.g. '
+                         '\'{"V1[0-9]"} <= quantile(0.05) & {"Amount"} > 100\' (repeatable), with its ten metrics')
+    sg.add_argument("--build-list", type=int, metavar="N",
+                    help="instead, greedily build an ordered list of at most N rules after the current ones "
+                         "and print it as a rule file")
     sg.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     sc = sub.add_parser("score", help="add prediction and fired-rule columns to every row of a file")
@@ -152,18 +158,42 @@ def _split_for(args, rules: RuleSet | None):
     return dataset.split(target, positive=positive, test_size=args.test_size, seed=args.seed)
 
 
+def _records(frame) -> str:
+    """A table as JSON records; infinite values as "inf", undefined ones as null."""
+    out = frame.astype(object).where(frame.notna(), None)
+    rows = [{k: ("inf" if isinstance(v, float) and v == float("inf") else v) for k, v in r.items()}
+            for r in out.to_dict(orient="records")]
+    return json.dumps(rows, indent=2, ensure_ascii=False, default=str)
+
+
 def _suggest(args) -> str:
-    from .mining import suggestions
+    from .mining import greedy_rules, suggestions
+    from .rulemetrics import show
+    from .templates import template_metrics
     rules = RuleSet.load(args.rules) if args.rules else None
     split = _split_for(args, rules)
     if rules is not None:
         check_ruleset(rules, split.dataset.schema)
+    where = f"the rows {'the rules leave undecided' if rules else 'of'} {split.dataset.label}"
+    if args.build_list is not None:
+        built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta)
+        return json.dumps(built.to_dict(), indent=2, ensure_ascii=False)
+    if args.template:
+        found = template_metrics(split, args.template, rules).drop(columns=["when"])
+        if args.json:
+            return _records(found)
+        head = f"{len(found)} template candidates on {where}, consequent {split.target} = {split.positive} (train)"
+        shown = found.copy()
+        for name in shown.columns:
+            if shown[name].dtype.kind == "f":
+                shown[name] = [show(v) for v in shown[name]]
+        return head + "\n" + shown.to_string(index=False)
     found = suggestions(split, rules, objective=args.objective, top=args.top, beta=args.beta,
                         min_recall=args.min_recall).drop(columns=["when"])
     if args.json:
-        return json.dumps(json.loads(found.to_json(orient="records")), indent=2, ensure_ascii=False)
-    head = (f"{len(found)} candidates for the rows {'the rules leave undecided' if rules else 'of'} "
-            f"{split.dataset.label}, target {split.target} = {split.positive}; ranked by {args.objective} on train")
+        return _records(found)
+    head = (f"{len(found)} candidates for {where}, target {split.target} = {split.positive}; "
+            f"ranked by {args.objective} on train")
     return head + "\n" + found.to_string(index=False, float_format=lambda v: f"{v:.4f}")
 
 

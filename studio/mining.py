@@ -187,7 +187,7 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
         scan = scan_thresholds(split, current, columns)
         ranked = score(scan, objective, beta=beta, min_rows=min_rows)
         if trees:
-            counted = _conjunctions(split, current, columns, tree_depth)
+            counted = _conjunctions(split, current, columns, (tree_depth,))
             if len(counted):
                 tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_rows=min_rows)
                 ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
@@ -289,10 +289,12 @@ def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str
     return out
 
 
-def _conjunctions(split: Split, rules: RuleSet | None, columns: list[str] | None, tree_depth: int):
-    """Tree paths and value sets, counted exactly on the undecided train rows."""
-    found = tree_candidates(split, rules, depth=tree_depth, columns=columns) + set_candidates(split, rules, columns)
-    return count_candidates(split, rules, found)
+def _conjunctions(split: Split, rules: RuleSet | None, columns: list[str] | None, depths: tuple[int, ...]):
+    """Tree paths (of trees of each depth) and value sets, counted exactly on the undecided train rows."""
+    found: list[tuple[Condition, ...]] = []
+    for depth in depths:
+        found += [c for c in tree_candidates(split, rules, depth=depth, columns=columns) if c not in found]
+    return count_candidates(split, rules, found + set_candidates(split, rules, columns))
 
 
 def side_totals(split: Split, rules: RuleSet | None, side: str = "train") -> tuple[int, int]:
@@ -328,13 +330,13 @@ def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple
 def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,
                 beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5,
                 columns: list[str] | None = None) -> pd.DataFrame:
-    """The best candidates for the rows ``rules`` leave undecided, one threshold, a two-condition
-    conjunction from a shallow tree, or a set of text values, learned and ranked on train; each with its test precision and
-    recall beside the train ones, and ``diverges`` where train and test precision differ by more
-    than 0.1."""
+    """The best candidates for the rows ``rules`` leave undecided, learned and ranked on train: one
+    threshold, a conjunction of two or three conditions read off trees of depth 2 and 3, or a set of
+    text values; each with its test precision and recall beside the train ones, and ``diverges``
+    where train and test precision differ by more than 0.1."""
     scan = scan_thresholds(split, rules, columns)
     ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
-    counted = _conjunctions(split, rules, columns, 2)
+    counted = _conjunctions(split, rules, columns, (2, 3))
     if len(counted):
         ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
                                           min_recall=min_recall, min_rows=min_rows)], ignore_index=True)

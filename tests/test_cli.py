@@ -106,3 +106,27 @@ def test_suggest_lists_candidates_with_train_and_test_side_by_side(rules_file, c
         assert ev.test.rules[-1].fired == r["test_rows"]  # the test count is the rule's own, after V11
     code, _, stderr = run("suggest", "creditcard-synthetic", "--target", "Clas")
     assert code == 2 and "unknown target column 'Clas'" in stderr
+
+
+def test_suggest_scores_templates_and_builds_a_list(credit_split, capsys):
+    from studio import mining
+    from studio.templates import template_metrics
+
+    template = '{"V1[47]"} <= quantile(0.001)'
+    assert main(["suggest", "creditcard-synthetic", "--template", template, "--template", '{"V14"} < -100',
+                 "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    expected = template_metrics(credit_split, [template, '{"V14"} < -100'])
+    assert [r["rule"] for r in rows] == list(expected["rule"]) and len(rows) == 3
+    for r, (_, e) in zip(rows[:2], expected.iterrows()):
+        assert r["abs support"] == e["abs support"] and r["lift"] == e["lift"]
+        assert r["conviction"] == ("inf" if e["confidence"] == 1 else e["conviction"])
+    assert rows[2]["rows"] == 0 and rows[2]["confidence"] is None and rows[2]["lift"] is None  # undefined
+    assert main(["suggest", "creditcard-synthetic", "--template", template]) == 0
+    text = capsys.readouterr().out
+    assert "abs support" in text and "conviction" in text
+    assert main(["suggest", "creditcard-synthetic", "--template", '{"V1("} > 0']) == 2
+    assert "not a regular expression" in capsys.readouterr().err
+    assert main(["suggest", "creditcard-synthetic", "--build-list", "2"]) == 0
+    built = studio.RuleSet.from_dict(json.loads(capsys.readouterr().out))
+    assert built == mining.greedy_rules(credit_split, max_rules=2)
