@@ -12,6 +12,7 @@ st.set_page_config(page_title="Rule Studio", page_icon=":material/rule:", layout
 PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/table_view:", url_path="data"),
     st.Page("pages/explore.py", title="Explore", icon=":material/insights:", url_path="explore"),
+    st.Page("pages/suggest.py", title="Suggest", icon=":material/auto_awesome:", url_path="suggest"),
     st.Page("pages/rules.py", title="Rules", icon=":material/rule:", url_path="rules", default=True),
     st.Page("pages/export.py", title="Export", icon=":material/ios_share:", url_path="export"),
 ]

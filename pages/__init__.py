@@ -16,6 +16,7 @@ from studio.workspace import Workspace, new_id
 SESSION_KEY = "studio"
 PAGE_LINKS = (("pages/data.py", "Data", ":material/table_view:"),
               ("pages/explore.py", "Explore", ":material/insights:"),
+              ("pages/suggest.py", "Suggest", ":material/auto_awesome:"),
               ("pages/rules.py", "Rules", ":material/rule:"),
               ("pages/export.py", "Export", ":material/ios_share:"))
 

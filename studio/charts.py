@@ -222,3 +222,26 @@ def hiplot_experiment(frame: pd.DataFrame, columns: list[str], groups: pd.Series
     # hiplot lays ``order`` out from the right: the group axis ends up on the left
     exp.display_data(hip.Displays.PARALLEL_PLOT).update({"order": list(reversed([group_column] + list(columns)))})
     return exp
+
+
+def pr_figure(curve: pd.DataFrame, points: dict[str, tuple[float, float]], height: int = 420) -> go.Figure:
+    """A model's test precision-recall curve (``curve``: precision, recall, threshold) with named
+    (recall, precision) points drawn on it, such as the rule set's."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=curve["recall"], y=curve["precision"], mode="lines", name="model (every threshold)",
+                             line={"color": COLORS[OTHER], "shape": "hv"},
+                             customdata=curve["threshold"],
+                             hovertemplate="recall %{x:.4f}<br>precision %{y:.4f}<br>threshold %{customdata:.4f}"
+                                           "<extra></extra>"))
+    symbols = ("star", "circle", "diamond", "square")
+    palette = (COLORS[POSITIVE], "#1f77b4", "#2ca02c", "#9467bd")
+    for k, (name, (recall, precision)) in enumerate(points.items()):
+        fig.add_trace(go.Scatter(x=[recall], y=[precision], mode="markers", name=name,
+                                 marker={"size": 16 if k == 0 else 11, "symbol": symbols[k % 4],
+                                         "color": palette[k % 4], "line": {"width": 1, "color": "white"}},
+                                 hovertemplate=f"{name}<br>recall %{{x:.4f}}<br>precision %{{y:.4f}}<extra></extra>"))
+    fig.update_layout(height=height, margin={"l": 50, "r": 10, "t": 30, "b": 40},
+                      xaxis={"title": "recall (test)", "range": [0, 1.02]},
+                      yaxis={"title": "precision (test)", "range": [0, 1.02]},
+                      legend={"orientation": "h", "y": 1.08})
+    return fig

@@ -24,7 +24,7 @@ _LIMIT = 128
 
 
 class Explorer:
-    """Memoised exploration data for one split."""
+    """Memoised exploration and suggestion results for one split."""
 
     def __init__(self, split: Split):
         self.split = split
@@ -79,6 +79,27 @@ class Explorer:
 
     def curve(self, column: str, direction: str) -> ThresholdCurve:
         return self.memo(("curve", column, direction), lambda: threshold_curve(self.split, column, direction))
+
+    # ---- the values the Suggest page shows ----------------------------------
+    def suggestions(self, rules: RuleSet, objective: str = "f1", beta: float = 1.0, min_recall: float = 0.0,
+                    min_rows: int = 5, top: int = 20):
+        from .mining import suggestions
+        return self.memo(("suggestions", rules, objective, beta, min_recall, min_rows, top),
+                         lambda: suggestions(self.split, rules, objective, top, beta, min_recall, min_rows))
+
+    def rule_list(self, rules: RuleSet, max_rules: int = 8, objective: str = "f1", beta: float = 1.0) -> RuleSet:
+        from .mining import greedy_rules
+        return self.memo(("rule list", rules, max_rules, objective, beta),
+                         lambda: greedy_rules(self.split, rules, max_rules, objective, beta))
+
+    def templates(self, texts: tuple[str, ...], rules: RuleSet):
+        from .templates import template_metrics
+        return self.memo(("templates", texts, rules), lambda: template_metrics(self.split, list(texts), rules))
+
+    def baseline(self, model_name: str, columns: tuple[str, ...] | None = None):
+        from .baseline import fit_baseline
+        return self.memo(("baseline", model_name, columns),
+                         lambda: fit_baseline(self.split, model_name, list(columns) if columns else None))
 
     def warm(self) -> threading.Thread:
         """Compute the Explore page's defaults in a background thread."""

@@ -12,14 +12,17 @@ from studio.rules import Condition, Rule
 from studio.schema import condition_problems
 from studio.session import StudioSession
 
-PROPOSAL = "explore_proposal"
 _ids = itertools.count(1)
 
 
-def propose(conditions: list[Condition], source: str, name: str = "") -> None:
-    """Replace the proposal (new widget keys, so the editors start from these conditions)."""
-    st.session_state[PROPOSAL] = {"id": next(_ids), "source": source, "conditions": list(conditions),
-                                  "name": name}
+def propose(conditions: list[Condition], source: str, name: str = "", page: str = "explore") -> None:
+    """Replace the page's proposal (new widget keys, so the editors start from these conditions)."""
+    st.session_state[f"{page}_proposal"] = {"id": next(_ids), "source": source, "conditions": list(conditions),
+                                            "name": name}
+
+
+def clear(page: str = "explore") -> None:
+    st.session_state.pop(f"{page}_proposal", None)
 
 
 def _decimals(value) -> int:
@@ -73,24 +76,26 @@ def _stats_tables(s: StudioSession, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(added), pd.DataFrame(alone)
 
 
-def _add(s: StudioSession, rule: Rule) -> None:
+def _add(s: StudioSession, rule: Rule, page: str) -> None:
     try:
         s.apply(s.rules.add(rule))
     except RuleSetError as err:
-        st.session_state["explore_error"] = str(err)
+        st.session_state[f"{page}_error"] = str(err)
         return
-    st.session_state.pop(PROPOSAL, None)
-    st.session_state["explore_notice"] = f"Added rule {len(s.rules.rules)}: {rule.describe()}"
+    clear(page)
+    st.session_state[f"{page}_notice"] = f"Added rule {len(s.rules.rules)}: {rule.describe()}"
 
 
-def proposal_panel(s: StudioSession, categories: dict) -> None:
-    """The current proposal with editors, label and name, its effect on train and test, and Add."""
-    for kind, show in (("explore_notice", st.success), ("explore_error", st.error)):
+def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
+                   hint: str = "Brush an axis, drag a box or a lasso, or set a threshold: the conditions "
+                               "appear here.") -> None:
+    """The page's current proposal with editors, label and name, its effect on train and test, and Add."""
+    for kind, show in ((f"{page}_notice", st.success), (f"{page}_error", st.error)):
         if kind in st.session_state:
             show(st.session_state.pop(kind))
-    proposal = st.session_state.get(PROPOSAL)
+    proposal = st.session_state.get(f"{page}_proposal")
     if not proposal:
-        st.caption("Brush an axis, drag a box or a lasso, or set a threshold: the conditions appear here.")
+        st.caption(hint)
         return
     pid = proposal["id"]
     st.markdown(f"**Proposed rule** · from {proposal['source']}")
@@ -130,4 +135,4 @@ def proposal_panel(s: StudioSession, categories: dict) -> None:
         st.warning(f"Train and test precision of this rule differ by {abs(tr - te):.2f}: it may fit the train rows "
                    "too closely.")
     st.button(f"Add as rule {len(s.rules.rules) + 1}", type="primary", key=f"p{pid}_add",
-              on_click=_add, args=(s, rule), icon=":material/add:")
+              on_click=_add, args=(s, rule, page), icon=":material/add:")

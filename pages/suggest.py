@@ -1,0 +1,216 @@
+"""Suggest page: mined candidate rules for the rows the rules leave undecided, a greedily built rule
+list to prune, ruleminer-style templates with their metrics, and an ML baseline beside the rules."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+import streamlit as st
+
+from pages import session, sidebar
+from pages.components.proposal import clear, proposal_panel, propose
+from studio import charts
+from studio.baseline import MODELS, disagreements
+from studio.errors import StudioError
+from studio.rulemetrics import METRICS, show
+
+s = session()
+sidebar(s)
+split, ex = s.split, s.explorer
+PAGE = "suggest"
+
+st.title("Suggest")
+st.caption("Candidates are learned on the train rows the current rules leave to the default; each is shown "
+           "with its train and test figures side by side. You decide what goes in.")
+SECTIONS = ("Candidates", "Build a rule list", "Templates", "ML baseline")
+section = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="suggest_section") or SECTIONS[0]
+rules_key = hashlib.sha1(s.rules.to_json().encode()).hexdigest()[:10]
+
+OBJECTIVES = {"f1": "F1 of the list", "fbeta": "F-beta of the list", "precision_at_recall":
+              "precision at a minimum recall", "lift": "lift"}
+
+
+def objective_controls() -> dict:
+    c_obj, c_param, c_rows = st.columns([2, 1.4, 1], vertical_alignment="bottom")
+    objective = c_obj.selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVES.get, key="suggest_objective")
+    out = {"objective": objective, "beta": 1.0, "min_recall": 0.0}
+    if objective == "fbeta":
+        out["beta"] = float(c_param.number_input("beta", 0.1, 10.0, 1.0, 0.1, key="suggest_beta",
+                                                 help="beta > 1 weighs recall more, beta < 1 precision."))
+    elif objective == "precision_at_recall":
+        out["min_recall"] = float(c_param.number_input("minimum recall of the list", 0.0, 1.0, 0.5, 0.05,
+                                                       key="suggest_min_recall"))
+    out["min_rows"] = int(c_rows.number_input("min rows", 1, 10_000, 5, key="suggest_min_rows",
+                                              help="Candidates must decide at least this many train rows."))
+    return out
+
+
+def _pick(frame: pd.DataFrame, event, source: str) -> None:
+    """A newly selected table row becomes the proposal."""
+    rows = event.selection.rows if event else []
+    sig = f"{source}:{rules_key}:{rows}"
+    if not rows or st.session_state.get("suggest_last_pick") == sig:
+        return
+    st.session_state["suggest_last_pick"] = sig
+    row = frame.iloc[rows[0]]
+    propose(list(row["when"]), source, page=PAGE)
+
+
+def _fmt(value, digits: int = 4) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+if section == SECTIONS[3]:
+    table_col, proposal_col = st.container(), None  # the baseline uses the full width
+else:
+    table_col, proposal_col = st.columns([3, 2], gap="medium")
+
+# ---------------------------------------------------------------- candidates
+if section == SECTIONS[0]:
+    with table_col:
+        params = objective_controls()
+        with st.spinner("Scanning thresholds, trees and value sets…"):
+            found = ex.suggestions(s.rules, params["objective"], params["beta"], params["min_recall"],
+                                   params["min_rows"], top=25)
+        st.caption(f"{len(found)} best candidates for the rows the {len(s.rules.enabled_rules)} enabled rules leave "
+                   "undecided: one threshold per numeric column and direction, value sets of text columns, and "
+                   "paths of depth-2 and depth-3 trees. Select a row to edit it and see its effect.")
+        shown = pd.DataFrame({
+            "rule": found["rule"], "score": found["objective"].map(_fmt),
+            "train rows": found["train_rows"], "train precision": found["train_precision"].map(_fmt),
+            "test precision": found["test_precision"].map(_fmt), "train recall": found["train_recall"].map(_fmt),
+            "test recall": found["test_recall"].map(_fmt),
+            "train vs test": found["diverges"].map({True: "⚠ differ", False: ""})})
+        event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
+                             key=f"suggest_table_{rules_key}_{params['objective']}", width="stretch")
+        _pick(found, event, "a mined candidate")
+
+# ---------------------------------------------------------------- rule list
+elif section == SECTIONS[1]:
+    with table_col:
+        params = objective_controls()
+        n_max = st.slider("At most this many new rules", 1, 8, 8, key="suggest_list_size")
+        st.caption("Greedy: each step adds the candidate that most improves the objective of the whole list on "
+                   "train, and stops when nothing improves it. Untick what you do not want; the test columns "
+                   "judge the list as you prune it.")
+        if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):
+            st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"])
+        asked = st.session_state.get("suggest_list_for")
+        if asked is not None and asked[0] != s.rules:
+            st.info("The rules changed since the list was built: build it again for the rules as they are now.")
+        elif asked is not None:
+            with st.spinner("Building the list…"):
+                built = ex.rule_list(*asked)
+            new = list(built.rules[len(s.rules.rules):])
+            if not new:
+                st.info("No candidate improves the list on train.")
+            else:
+                keep = []
+                for i, rule in enumerate(new):
+                    keep.append(st.checkbox(f"**{i + 1}.** `{rule.name or rule.describe()}`", value=True,
+                                            key=f"suggest_keep_{rules_key}_{i}_{hash(rule) & 0xffff}"))
+                kept = [r for r, k in zip(new, keep) if k]
+                candidate = s.rules
+                for r in kept:
+                    candidate = candidate.add(r)
+                now, then = s.evaluation(), s.evaluation(candidate)
+                rows = []
+                for name, ev in (("current rules", now), (f"with the {len(kept)} kept rules", then)):
+                    for side in ("train", "test"):
+                        m = ev.sides[side].metrics.positive
+                        rows.append({"rules": name, "side": side, "precision": _fmt(m.precision),
+                                     "recall": _fmt(m.recall), "F1": _fmt(m.f1)})
+                st.table(pd.DataFrame(rows).set_index(["rules", "side"]))
+                per_rule = then.test.rules[len(s.rules.rules):]
+                if per_rule:
+                    st.markdown("Each kept rule on **test**, where it decides (after the rules above it):")
+                    st.table(pd.DataFrame({"rule": [r.describe() for r in kept],
+                                           "rows": [f"{x.fired:,}" for x in per_rule],
+                                           "precision": [_fmt(x.precision) for x in per_rule],
+                                           "positives caught": [f"{x.positives:,}" for x in per_rule]}))
+
+                def add_kept(rules=candidate, n=len(kept)):
+                    s.apply(rules)
+                    st.session_state.pop("suggest_list_for", None)
+                    st.session_state[f"{PAGE}_notice"] = f"Added {n} rules from the built list."
+
+                st.button(f"Add the {len(kept)} kept rules", disabled=not kept, on_click=add_kept,
+                          key="suggest_add_list", icon=":material/playlist_add:")
+
+# ---------------------------------------------------------------- templates
+elif section == SECTIONS[2]:
+    with table_col:
+        default = '{".*"} <= quantile(0.01)\n{".*"} > quantile(0.99)'
+        text = st.text_area("Templates, one per line", value=default, key="suggest_templates", height=110,
+                            help='ruleminer style: {"column pattern"} OP value, joined by &. value: a number, '
+                                 'quantile(q) (the column\'s train quantile) or "value pattern" for text columns '
+                                 '(with == or !=). Patterns are regular expressions matched against whole names.')
+        texts = tuple(line.strip() for line in text.splitlines() if line.strip())
+        by = st.selectbox("Sort by", METRICS, index=METRICS.index("lift"), key="suggest_template_sort")
+        try:
+            with st.spinner("Expanding and counting…"):
+                table = ex.templates(texts, s.rules) if texts else None
+        except StudioError as err:
+            st.error(str(err))
+            table = None
+        if table is not None:
+            table = table.sort_values(by, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+            st.caption(f"{len(table):,} candidates, each read as `if X then {split.target} = {split.positive}`, "
+                       "measured on the train rows the rules leave undecided with ruleminer's metrics (∞ where "
+                       "infinite, 'undefined' where a denominator is zero); test precision and recall beside. "
+                       "Select a row to edit it.")
+            shown = pd.DataFrame({"rule": table["rule"], "rows": table["rows"]})
+            for name in METRICS:
+                shown[name] = [show(v) for v in table[name]]
+            shown["test precision"] = table["test_precision"].map(_fmt)
+            shown["test recall"] = table["test_recall"].map(_fmt)
+            shown["train vs test"] = table["diverges"].map({True: "⚠ differ", False: ""})
+            event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
+                                 key=f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}",
+                                 width="stretch")
+            _pick(table, event, "a template")
+
+# ---------------------------------------------------------------- ML baseline
+else:
+    with table_col:
+        c_model, c_t = st.columns([2, 3], vertical_alignment="bottom")
+        model_name = c_model.radio("Model", MODELS, horizontal=True, key="suggest_model")
+        threshold = c_t.slider("Model threshold (probability of the positive class)", 0.01, 0.99, 0.5, 0.01,
+                               key="suggest_model_threshold")
+        with st.spinner(f"Training {model_name} on the train split…"):
+            base = ex.baseline(model_name)
+        rules_m = s.evaluation().test.metrics.positive
+        at = base.scores(threshold)
+        same_recall = base.precision_at_recall(rules_m.recall)
+        st.caption(f"{model_name} trained on the {base.train_rows:,} train rows ({len(base.columns)} columns, text "
+                   f"one-hot encoded) in {base.fit_seconds:.1f} s; scored on the {len(base.test_rows):,} test rows. "
+                   f"Test average precision {base.average_precision():.4f}.")
+        summary = pd.DataFrame([
+            {"on test": f"the rules ({len(s.rules.enabled_rules)} enabled)", "precision": _fmt(rules_m.precision),
+             "recall": _fmt(rules_m.recall), "F1": _fmt(rules_m.f1)},
+            {"on test": f"{model_name}, threshold {threshold:.2f}", "precision": _fmt(at.precision),
+             "recall": _fmt(at.recall), "F1": _fmt(at.f1)},
+            {"on test": f"{model_name}, best precision at the rules' recall", "precision": _fmt(same_recall),
+             "recall": f"≥ {_fmt(rules_m.recall)}", "F1": ""}]).set_index("on test")
+        st.table(summary)
+        fig = charts.pr_figure(base.curve(), {"the rules": (rules_m.recall, rules_m.precision),
+                                              f"model at {threshold:.2f}": (at.recall, at.precision)})
+        st.plotly_chart(fig, key="suggest_pr", width="stretch")
+        d = disagreements(split, s.rules, base, threshold)
+        st.markdown(f"**Held-out rows where they disagree** · the rules say `{split.positive}` and the model "
+                    f"does not: {d.rules_only:,} · the model says `{split.positive}` and the rules do not: "
+                    f"{d.model_only:,}")
+        if len(d.table):
+            st.caption(f"The {len(d.table):,} rows where the model is surest of itself, first.")
+            st.dataframe(d.table, hide_index=True, key="suggest_disagreements", width="stretch",
+                         column_config={"model probability": st.column_config.NumberColumn(format="%.4f")})
+
+if proposal_col is not None:
+    with proposal_col:
+        proposal_panel(s, ex.sample().categories, page=PAGE,
+                       hint="Select a candidate in the table: it appears here to edit, with its effect on "
+                            "train and test, and one click adds it.")
+else:
+    clear(PAGE)
