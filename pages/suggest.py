@@ -84,7 +84,8 @@ if section == SECTIONS[0]:
             "test recall": found["test_recall"].map(_fmt),
             "train vs test": found["diverges"].map({True: "⚠ differ", False: ""})})
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
-                             key=f"suggest_table_{rules_key}_{params['objective']}", width="stretch")
+                             key=f"suggest_table_{rules_key}_{params['objective']}", width="stretch",
+                             column_config={"rule": st.column_config.TextColumn(width="large")})
         _pick(found, event, "a mined candidate")
 
 # ---------------------------------------------------------------- rule list
@@ -169,7 +170,7 @@ elif section == SECTIONS[2]:
             shown["train vs test"] = table["diverges"].map({True: "⚠ differ", False: ""})
             event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                                  key=f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}",
-                                 width="stretch")
+                                 width="stretch", column_config={"rule": st.column_config.TextColumn(width="large")})
             _pick(table, event, "a template")
 
 # ---------------------------------------------------------------- ML baseline
