@@ -200,7 +200,8 @@ def template_metrics(split: Split, templates: list[str | Template], rules: RuleS
     """One row per candidate: ruleminer's ten metrics of ``X -> target = positive`` on the train rows
     ``rules`` leave undecided (all train rows without rules), and the candidate's test precision and
     recall beside its train ones; ``diverges`` where train and test precision differ by more than 0.1.
-    Every candidate of every template is counted in one query per side."""
+    Single comparisons of number columns are counted from histograms in one pass over both sides;
+    other candidates with one ``count_if`` each."""
     parsed = [t if isinstance(t, Template) else parse_template(t) for t in templates]
     found = expand(parsed, split, max_candidates)
     when = [c for _, c in found]
@@ -208,7 +209,7 @@ def template_metrics(split: Split, templates: list[str | Template], rules: RuleS
                "test_rows", "test_precision", "test_recall", "diverges"]
     if not when:
         return pd.DataFrame(columns=columns)
-    train, test = (count_candidates(split, rules, when, side) for side in ("train", "test"))
+    train = test = count_candidates(split, rules, when, "both")
     n, n_y = side_totals(split, rules, "train")
     metrics = rule_metrics(n, train["train_fired"], n_y, train["train_tp"])
     all_pos = split.counts["train"][split.positive], split.counts["test"][split.positive]
