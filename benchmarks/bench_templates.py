@@ -47,7 +47,7 @@ def timed(fn, repeats: int):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--ruleminer-candidates", type=int, default=60)
+    parser.add_argument("--ruleminer-candidates", type=int, default=120)
     args = parser.parse_args()
     import peers
     import ruleminer

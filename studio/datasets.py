@@ -20,6 +20,7 @@ from .schema import Schema
 
 TABLE = "data"
 RESERVED = ("__rs_row", "__rs_label", "__rs_y", "__rs_test")
+RESERVED_PREFIX = "__rs_"  # the studio's own columns in split tables and queries
 
 # Types the CSV sniffer may choose. BOOLEAN is left out on purpose: DuckDB reads
 # yes/no as booleans, and a user who sees "yes" in the file expects "yes" in a rule.
@@ -140,9 +141,10 @@ class Dataset:
         schema = self.schema
         if self.n_rows == 0:
             raise DataError(f"{self.name} has no rows")
-        clash = [c for c in schema.names if c in RESERVED]
+        clash = [c for c in schema.names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
         if clash:
-            raise DataError(f"{self.name} uses reserved column name {clash[0]!r}")
+            raise DataError(f"{self.name} uses reserved column name {clash[0]!r} (names starting with "
+                            f"{RESERVED_PREFIX!r} are the studio's own)")
 
     # ---- facts -----------------------------------------------------------
     @property

@@ -62,8 +62,8 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
     leave undecided.
 
     Two queries: exact quantiles of every column on every k-th train row, then one pass over the
-    undecided train rows computing, per column, DuckDB's histogram over its thresholds for all rows
-    and for the positives; every count of every candidate follows from those histograms."""
+    undecided train rows computing, per column and class, DuckDB's histogram over its thresholds;
+    every count of every candidate follows from those histograms."""
     schema = split.dataset.schema
     names = [c for c in (columns or split.features) if schema.kind(c) == NUMERIC]
     pos = split.labels.index(split.positive)
@@ -80,20 +80,20 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
         edges = {c: sorted({float(v) for v in (q or []) if v is not None and math.isfinite(v)})
                  for c, q in zip(names, quantiles)}
         kept = [(i, c) for i, c in enumerate(names) if edges[c]]
-        parts = []
-        for i, c in kept:
-            bounds = "[" + ", ".join(repr(e) for e in edges[c]) + "]::DOUBLE[]"
-            parts += [f"histogram(v{i}, {bounds})", f"histogram(v{i}, {bounds}) FILTER (WHERE p)"]
-        counts = con.execute(
-            "SELECT count(*)" + "".join(f", {x}" for x in parts)
-            + f" FROM (SELECT __rs_y = {pos} AS p, {values} FROM {split.table} "
-              f"WHERE __rs_test = 0 AND {_undecided_sql(rules, split)})").fetchone()
+        hists = ", ".join(f"histogram(v{i}, [{', '.join(repr(e) for e in edges[c])}]::DOUBLE[])" for i, c in kept)
+        groups = con.execute(
+            f"SELECT p, count(*){', ' + hists if hists else ''} FROM (SELECT __rs_y = {pos} AS p, {values} "
+            f"FROM {split.table} WHERE __rs_test = 0 AND {_undecided_sql(rules, split)}) GROUP BY p").fetchall()
+    by_class = {bool(g[0]): g for g in groups}
+    undecided = sum(int(g[1]) for g in groups)
     frames = []
     for k, (_, c) in enumerate(kept):
         e = np.array(edges[c])
-        hist_all, hist_pos = counts[1 + 2 * k], counts[2 + 2 * k]
-        below_all, n_all = _cumulative(hist_all, e)
+        hist_pos = by_class[True][2 + k] if True in by_class else None
+        hist_neg = by_class[False][2 + k] if False in by_class else None
         below_pos, n_pos = _cumulative(hist_pos, e)
+        below_neg, n_neg = _cumulative(hist_neg, e)
+        below_all, n_all = below_pos + below_neg, n_pos + n_neg
         frames.append(pd.DataFrame({
             "column": np.repeat(c, 2 * len(e)), "op": np.array(["<="] * len(e) + [">"] * len(e)),
             "threshold": np.concatenate([e, e]),
@@ -102,7 +102,7 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
     candidates = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["column", "op", "threshold", "train_fired", "train_tp"])
     listed_tp, listed_fired = _listed(split, rules)
-    return Scan(candidates, split.counts["train"][split.positive], rows, int(counts[0]), listed_tp, listed_fired)
+    return Scan(candidates, split.counts["train"][split.positive], rows, undecided, listed_tp, listed_fired)
 
 
 def _listed(split: Split, rules: RuleSet | None) -> tuple[int, int]:
@@ -312,9 +312,9 @@ _EXACT_IN_DOUBLE = ("FLOAT", "REAL", "FLOAT4", "DOUBLE", "FLOAT8", "TINYINT", "S
 _ONE_SIDED = ("<", "<=", ">", ">=", "==", "!=")
 
 
-def _by_histogram(cond_list: tuple[Condition, ...], schema) -> bool:
+def _single_number(cond_list: tuple[Condition, ...], schema) -> bool:
     """A single comparison of a number column whose values and bound DOUBLE holds exactly: counted
-    from histograms instead of one test per row."""
+    on the column as a DOUBLE (from its histogram, or against a bound parameter)."""
     if len(cond_list) != 1:
         return False
     c = cond_list[0]
@@ -324,42 +324,91 @@ def _by_histogram(cond_list: tuple[Condition, ...], schema) -> bool:
             and math.isfinite(c.value) and abs(c.value) < 2 ** 53)
 
 
+HISTOGRAM_FROM = 48  # candidates on one column from which its histogram is cheaper than testing each
+
+
+def _grouped(split: Split, rules: RuleSet | None, select: str, derived: str = "", params: list | None = None
+             ) -> dict[tuple[int, bool], tuple]:
+    """One pass over both sides' undecided rows: ``select`` per (side, is positive) group. The rows
+    hold every column as itself, and the ``derived`` expressions."""
+    pos = split.labels.index(split.positive)
+    with split.dataset.lock:
+        rows = split.dataset.con.execute(
+            f"SELECT __rs_t, __rs_p, {select} FROM (SELECT *, __rs_test AS __rs_t, __rs_y = {pos} AS __rs_p"
+            f"{', ' + derived if derived else ''} FROM {split.table} WHERE {_undecided_sql(rules, split)}) "
+            "GROUP BY ALL", params or []).fetchall()
+    return {(int(r[0]), bool(r[1])): r[2:] for r in rows}
+
+
+def _side_counts(groups: dict, k: int, combine) -> dict[str, object]:
+    """``{side}_fired`` / ``{side}_tp`` of the k-th selected value, combining the class groups."""
+    out = {}
+    for side, name in ((0, "train"), (1, "test")):
+        pos, neg = groups.get((side, True)), groups.get((side, False))
+        out[f"{name}_tp"] = pos[k] if pos else None
+        out[f"{name}_fired"] = combine(pos[k] if pos else None, neg[k] if neg else None)
+    return out
+
+
 def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition]) -> dict[str, np.ndarray]:
     """(fired, true positives) per side of single comparisons, from one pass: per column, DuckDB's
     histogram over every bound t and the double just below it, so that ``v < t`` is ``v <= prev(t)``.
     Missing values (and NaN, read as missing) are in no bin, as no comparison holds on them."""
-    pos = split.labels.index(split.positive)
     names = list(dict.fromkeys(c.column for c in conds))
     bounds = {n: sorted({b for c in conds if c.column == n
                          for b in (float(c.value), math.nextafter(float(c.value), -math.inf))}) for n in names}
-    values = ", ".join(f"{_value(n)} AS v{i}" for i, n in enumerate(names))
-    parts = []
-    for i, n in enumerate(names):
-        edges = "[" + ", ".join(repr(b) for b in bounds[n]) + "]::DOUBLE[]"
-        for side in (0, 1):
-            parts += [f"histogram(v{i}, {edges}) FILTER (WHERE t = {side})",
-                      f"histogram(v{i}, {edges}) FILTER (WHERE t = {side} AND p)"]
-    with split.dataset.lock:
-        row = split.dataset.con.execute(
-            f"SELECT {', '.join(parts)} FROM (SELECT __rs_test AS t, __rs_y = {pos} AS p, {values} "
-            f"FROM {split.table} WHERE {_undecided_sql(rules, split)})").fetchone()
+    select = ", ".join(f"histogram({_value(n)}, [{', '.join(repr(b) for b in bounds[n])}]::DOUBLE[])" for n in names)
+    groups = _grouped(split, rules, select)
+
+    def merged(a, b):
+        out = dict(a or {})
+        for key, v in (b or {}).items():
+            out[key] = out.get(key, 0) + v
+        return out
+
     cum = {}
-    for i, n in enumerate(names):
+    for k, n in enumerate(names):
         e = np.array(bounds[n])
-        for k, (side, what) in enumerate(((0, "all"), (0, "pos"), (1, "all"), (1, "pos"))):
-            below, total = _cumulative(row[4 * i + k], e)
-            cum[(n, side, what)] = (e, below, total)
+        for key, hist in _side_counts(groups, k, merged).items():
+            cum[(n, key)] = (e, *_cumulative(hist, e))
     out = {f"{side}_{what}": np.zeros(len(conds), dtype=np.int64)
            for side in ("train", "test") for what in ("fired", "tp")}
     for j, c in enumerate(conds):
         t = float(c.value)
-        for side, name in ((0, "train"), (1, "test")):
-            for what, key in (("all", "fired"), ("pos", "tp")):
-                e, below, total = cum[(c.column, side, what)]
-                at = int(below[np.searchsorted(e, t)])                                   # v <= t
-                under = int(below[np.searchsorted(e, math.nextafter(t, -math.inf))])     # v < t
-                out[f"{name}_{key}"][j] = {"<=": at, "<": under, ">": total - at, ">=": total - under,
-                                           "==": at - under, "!=": total - (at - under)}[c.op]
+        for key in out:
+            e, below, total = cum[(c.column, key)]
+            at = int(below[np.searchsorted(e, t)])                                   # v <= t
+            under = int(below[np.searchsorted(e, math.nextafter(t, -math.inf))])     # v < t
+            out[key][j] = {"<=": at, "<": under, ">": total - at, ">=": total - under,
+                           "==": at - under, "!=": total - (at - under)}[c.op]
+    return out
+
+
+_SQL_COMPARISON = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "!=": "<>"}
+
+
+def _tested_counts(split: Split, rules: RuleSet | None, candidates: list[tuple[Condition, ...]]
+                   ) -> dict[str, np.ndarray]:
+    """(fired, true positives) per side, one ``count_if`` per candidate, in one grouped pass. A single
+    comparison of a number column tests the column as a DOUBLE against a bound parameter; the
+    others are compiled with the rule semantics."""
+    schema = split.dataset.schema
+    names: dict[str, int] = {}
+    tests, params = [], []
+    for c in candidates:
+        if _single_number(c, schema):
+            k = names.setdefault(c[0].column, len(names))
+            tests.append(f"count_if(__rs_v{k} {_SQL_COMPARISON[c[0].op]} ?)")
+            params.append(float(c[0].value))
+        else:
+            tests.append(f"count_if({rule_sql(Rule(when=c, then=0), schema).sql('duckdb')})")
+    derived = ", ".join(f"{_value(n)} AS __rs_v{k}" for n, k in names.items())
+    groups = _grouped(split, rules, ", ".join(tests), derived, params)
+    out = {f"{side}_{what}": np.zeros(len(candidates), dtype=np.int64)
+           for side in ("train", "test") for what in ("fired", "tp")}
+    for k in range(len(candidates)):
+        for key, v in _side_counts(groups, k, lambda a, b: (a or 0) + (b or 0)).items():
+            out[key][k] = v or 0
     return out
 
 
@@ -367,32 +416,25 @@ def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple
                      side: str = "train") -> pd.DataFrame:
     """Exact counts (``{side}_fired``, ``{side}_tp``) of conjunctive candidates on the rows of one side
     (``train``, ``test``, or ``both``: the four columns) that ``rules`` leave undecided, with the
-    studio's own rule semantics. Single comparisons of number columns are counted from histograms in
-    one pass; the others with one ``count_if`` each, in one query per side."""
+    studio's own rule semantics, in one pass over the rows for each way of counting: single
+    comparisons on a number column with many candidates from its histograms, the others with one
+    ``count_if`` each."""
     schema = split.dataset.schema
-    sides = ("train", "test") if side == "both" else (side,)
-    counts = {f"{s}_{k}": np.zeros(len(candidates), dtype=np.int64) for s in sides for k in ("fired", "tp")}
-    fast = [i for i, c in enumerate(candidates) if _by_histogram(c, schema)]
-    if fast:
-        got = _histogram_counts(split, rules, [candidates[i][0] for i in fast])
-        for key in counts:
-            counts[key][fast] = got[key]
+    counts = {f"{s}_{k}": np.zeros(len(candidates), dtype=np.int64) for s in ("train", "test") for k in ("fired", "tp")}
+    single = [i for i, c in enumerate(candidates) if _single_number(c, schema)]
+    per_column: dict[str, int] = {}
+    for i in single:
+        per_column[candidates[i][0].column] = per_column.get(candidates[i][0].column, 0) + 1
+    fast = [i for i in single if per_column[candidates[i][0].column] >= HISTOGRAM_FROM]
     fast_set = set(fast)
     slow = [i for i in range(len(candidates)) if i not in fast_set]
-    if slow:
-        pos = split.labels.index(split.positive)
-        parts = []
-        for i in slow:
-            test = rule_sql(Rule(when=candidates[i], then=0), schema).sql("duckdb")
-            parts += [f"count_if({test})", f"count_if(({test}) AND __rs_y = {pos})"]
-        for s in sides:
-            with split.dataset.lock:
-                row = split.dataset.con.execute(
-                    f"SELECT {', '.join(parts)} FROM {split.table} "
-                    f"WHERE __rs_test = {int(s == 'test')} AND {_undecided_sql(rules, split)}").fetchone()
-            counts[f"{s}_fired"][slow] = row[0::2]
-            counts[f"{s}_tp"][slow] = row[1::2]
-    return pd.DataFrame({"when": pd.Series(list(candidates), dtype=object), **counts})
+    for rows, count in ((fast, lambda: _histogram_counts(split, rules, [candidates[i][0] for i in fast])),
+                        (slow, lambda: _tested_counts(split, rules, [candidates[i] for i in slow]))):
+        if rows:
+            for key, values in count().items():
+                counts[key][rows] = values
+    keep = [k for k in counts if side == "both" or k.startswith(side)]
+    return pd.DataFrame({"when": pd.Series(list(candidates), dtype=object), **{k: counts[k] for k in keep}})
 
 
 def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,

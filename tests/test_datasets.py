@@ -133,3 +133,12 @@ def test_rows_without_a_target_are_left_out():
     data = studio.Dataset.from_dataframe(pd.DataFrame({"x": [1, 2, 3, 4], "y": [0, 1, None, 1]}))
     split = data.split("y")
     assert split.excluded == 1 and split.labels == ["0", "1"]
+
+
+def test_the_studios_own_column_prefix_is_reserved():
+    import pandas as pd
+    from studio.errors import DataError
+
+    for name in ("__rs_test", "__RS_p"):
+        with pytest.raises(DataError, match="reserved column name"):
+            studio.Dataset.from_dataframe(pd.DataFrame({name: [1, 2], "y": [0, 1]}))

@@ -113,8 +113,12 @@ def test_single_comparisons_counted_from_histograms_equal_row_by_row_tests(dtype
     rules = studio.ruleset([rule(("z", ">", 1.5), then=1)], default=0)
     conds = [(Condition("x", op, t),) for op in ("<", "<=", ">", ">=", "==", "!=")
              for t in (-3, -2.5, -0.25, 0, 1, 2.5, 2.75, 10)]
-    fast = mining.count_candidates(split, rules, conds, "both")
-    monkeypatch.setattr(mining, "_by_histogram", lambda *a: False)
-    slow = mining.count_candidates(split, rules, conds, "both")
-    assert fast.drop(columns="when").equals(slow.drop(columns="when"))
-    assert fast["train_fired"].sum() > 0 and fast["test_tp"].sum() > 0
+    monkeypatch.setattr(mining, "HISTOGRAM_FROM", 1)
+    histogram = mining.count_candidates(split, rules, conds, "both")
+    monkeypatch.setattr(mining, "HISTOGRAM_FROM", 10_000)
+    bound = mining.count_candidates(split, rules, conds, "both")       # count_if against bound parameters
+    monkeypatch.setattr(mining, "_single_number", lambda *a: False)
+    compiled = mining.count_candidates(split, rules, conds, "both")    # the rule semantics, compiled
+    assert histogram.drop(columns="when").equals(compiled.drop(columns="when"))
+    assert bound.drop(columns="when").equals(compiled.drop(columns="when"))
+    assert compiled["train_fired"].sum() > 0 and compiled["test_tp"].sum() > 0
