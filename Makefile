@@ -42,6 +42,7 @@ bench: install-test
 	.venv-bench/bin/python benchmarks/bench_engine.py
 	.venv-bench/bin/python benchmarks/bench_export.py
 	.venv-bench/bin/python benchmarks/check_hulearn_snippet.py
+	.venv-bench/bin/python benchmarks/bench_templates.py
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_explore.py
 	$(BIN)/python benchmarks/bench_mining.py
