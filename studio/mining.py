@@ -272,20 +272,27 @@ def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
 def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str] | None = None,
                    max_values: int = 10) -> list[tuple[Condition, ...]]:
     """``column in (...)`` for text and boolean columns: per column, its values ordered by their
-    positive rate on the undecided train rows, and the first 1, 2, ... ``max_values`` of them."""
+    positive rate on the undecided train rows (then by how many rows hold them, then by value), and
+    the first 1, 2, ... ``max_values`` of them. One pass: DuckDB's per-class histogram of every column."""
     schema = split.dataset.schema
     names = [c for c in (columns or split.features) if schema.kind(c) in (STRING, BOOLEAN)]
+    if not names:
+        return []
     pos = split.labels.index(split.positive)
-    out: list[tuple[Condition, ...]] = []
     with split.dataset.lock:
-        for name in names:
-            rows = split.dataset.con.execute(
-                f"SELECT {_q(name)}, count_if(__rs_y = {pos}) / count(*) AS rate FROM {split.table} "
-                f"WHERE __rs_test = 0 AND {_q(name)} IS NOT NULL AND {_undecided_sql(rules, split)} "
-                f"GROUP BY 1 ORDER BY rate DESC, count(*) DESC LIMIT {int(max_values) + 1}").fetchall()
-            values = [v for v, _ in rows]
-            for k in range(1, min(len(values), max_values + 1)):  # all values would be no condition
-                out.append((Condition(name, "in", tuple(values[:k])),))
+        groups = split.dataset.con.execute(
+            f"SELECT __rs_y = {pos}, {', '.join(f'histogram({_q(n)})' for n in names)} FROM {split.table} "
+            f"WHERE __rs_test = 0 AND {_undecided_sql(rules, split)} GROUP BY 1").fetchall()
+    by_class = {bool(g[0]): g[1:] for g in groups}
+    out: list[tuple[Condition, ...]] = []
+    for k, name in enumerate(names):
+        positive = dict(by_class[True][k] or {}) if True in by_class else {}
+        negative = dict(by_class[False][k] or {}) if False in by_class else {}
+        counts = {v: (positive.get(v, 0), positive.get(v, 0) + negative.get(v, 0))
+                  for v in list(positive) + list(negative) if v is not None}
+        values = sorted(counts, key=lambda v: (-counts[v][0] / counts[v][1], -counts[v][1], str(v)))
+        for n in range(1, min(len(values), max_values + 1)):  # all values would be no condition
+            out.append((Condition(name, "in", tuple(values[:n])),))
     return out
 
 
