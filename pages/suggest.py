@@ -14,6 +14,7 @@ from pages.components.proposal import clear, proposal_panel, propose
 from studio import charts
 from studio.baseline import MODELS, disagreements
 from studio.errors import StudioError
+from studio.mining import describe
 from studio.rulemetrics import METRICS, show
 
 s = session()
@@ -21,11 +22,30 @@ sidebar(s)
 split, ex = s.split, s.explorer
 PAGE = "suggest"
 
+# Streamlit forgets a widget's value on a run where the widget is not drawn: the settings of every
+# section live in session_state (the widgets are created without defaults), so they survive while
+# another section is shown.
+SETTINGS = {"suggest_objective": "f1", "suggest_beta": 1.0, "suggest_min_recall": 0.5, "suggest_min_rows": 5,
+            "suggest_list_size": 8, "suggest_templates": '{".*"} <= quantile(0.01)\n{".*"} > quantile(0.99)',
+            "suggest_template_sort": "lift", "suggest_model": MODELS[0], "suggest_model_threshold": 0.5}
+for key, default in SETTINGS.items():
+    st.session_state[key] = st.session_state.get(key, default)
+
 st.title("Suggest")
 st.caption("Candidates are learned on the train rows the current rules leave to the default; each is shown "
            "with its train and test figures side by side. You decide what goes in.")
 SECTIONS = ("Candidates", "Build a rule list", "Templates", "ML baseline")
-section = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="suggest_section") or SECTIONS[0]
+
+
+def _keep_a_section() -> None:
+    """Clicking the chosen section again would choose none: keep the last one."""
+    if st.session_state.get("suggest_section") is None:
+        st.session_state["suggest_section"] = st.session_state.get("suggest_section_last", SECTIONS[0])
+
+
+section = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="suggest_section",
+                               on_change=_keep_a_section) or SECTIONS[0]
+st.session_state["suggest_section_last"] = section
 rules_key = hashlib.sha1(s.rules.to_json().encode()).hexdigest()[:10]
 
 OBJECTIVES = {"f1": "F1 of the list", "fbeta": "F-beta of the list", "precision_at_recall":
@@ -37,24 +57,28 @@ def objective_controls() -> dict:
     objective = c_obj.selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVES.get, key="suggest_objective")
     out = {"objective": objective, "beta": 1.0, "min_recall": 0.0}
     if objective == "fbeta":
-        out["beta"] = float(c_param.number_input("beta", 0.1, 10.0, 1.0, 0.1, key="suggest_beta",
+        out["beta"] = float(c_param.number_input("beta", 0.1, 10.0, step=0.1, key="suggest_beta",
                                                  help="beta > 1 weighs recall more, beta < 1 precision."))
     elif objective == "precision_at_recall":
-        out["min_recall"] = float(c_param.number_input("minimum recall of the list", 0.0, 1.0, 0.5, 0.05,
+        out["min_recall"] = float(c_param.number_input("minimum recall of the list", 0.0, 1.0, step=0.05,
                                                        key="suggest_min_recall"))
-    out["min_rows"] = int(c_rows.number_input("min rows", 1, 10_000, 5, key="suggest_min_rows",
+    out["min_rows"] = int(c_rows.number_input("min rows", 1, 10_000, key="suggest_min_rows",
                                               help="Candidates must decide at least this many train rows."))
     return out
 
 
-def _pick(frame: pd.DataFrame, event, source: str) -> None:
-    """A newly selected table row becomes the proposal."""
+def _pick(frame: pd.DataFrame, event, table: str, source: str) -> None:
+    """A newly selected table row becomes the proposal (the same candidate still selected in the
+    same table changes nothing, so edits survive reruns)."""
     rows = event.selection.rows if event else []
-    sig = f"{source}:{rules_key}:{rows}"
-    if not rows or st.session_state.get("suggest_last_pick") == sig:
+    if not rows:
+        st.session_state.pop("suggest_last_pick", None)
+        return
+    row = frame.iloc[rows[0]]
+    sig = f"{table}:{rows[0]}:{describe(tuple(row['when']))}"
+    if st.session_state.get("suggest_last_pick") == sig:
         return
     st.session_state["suggest_last_pick"] = sig
-    row = frame.iloc[rows[0]]
     propose(list(row["when"]), source, page=PAGE)
 
 
@@ -83,21 +107,23 @@ if section == SECTIONS[0]:
             "test precision": found["test_precision"].map(_fmt), "train recall": found["train_recall"].map(_fmt),
             "test recall": found["test_recall"].map(_fmt),
             "train vs test": found["diverges"].map({True: "⚠ differ", False: ""})})
+        table_key = "suggest_table_" + "_".join(map(str, (rules_key, *params.values())))
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
-                             key=f"suggest_table_{rules_key}_{params['objective']}", width="stretch",
+                             key=table_key, width="stretch",
                              column_config={"rule": st.column_config.TextColumn(width="large")})
-        _pick(found, event, "a mined candidate")
+        _pick(found, event, table_key, "a mined candidate")
 
 # ---------------------------------------------------------------- rule list
 elif section == SECTIONS[1]:
     with table_col:
         params = objective_controls()
-        n_max = st.slider("At most this many new rules", 1, 8, 8, key="suggest_list_size")
+        n_max = st.slider("At most this many new rules", 1, 8, key="suggest_list_size")
         st.caption("Greedy: each step adds the candidate that most improves the objective of the whole list on "
                    "train, and stops when nothing improves it. Untick what you do not want; the test columns "
                    "judge the list as you prune it.")
         if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):
-            st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"])
+            st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"],
+                                                    params["min_rows"], params["min_recall"])
         asked = st.session_state.get("suggest_list_for")
         if asked is not None and asked[0] != s.rules:
             st.info("The rules changed since the list was built: build it again for the rules as they are now.")
@@ -143,13 +169,12 @@ elif section == SECTIONS[1]:
 # ---------------------------------------------------------------- templates
 elif section == SECTIONS[2]:
     with table_col:
-        default = '{".*"} <= quantile(0.01)\n{".*"} > quantile(0.99)'
-        text = st.text_area("Templates, one per line", value=default, key="suggest_templates", height=110,
+        text = st.text_area("Templates, one per line", key="suggest_templates", height=110,
                             help='ruleminer style: {"column pattern"} OP value, joined by &. value: a number, '
                                  'quantile(q) (the column\'s train quantile) or "value pattern" for text columns '
                                  '(with == or !=). Patterns are regular expressions matched against whole names.')
         texts = tuple(line.strip() for line in text.splitlines() if line.strip())
-        by = st.selectbox("Sort by", METRICS, index=METRICS.index("lift"), key="suggest_template_sort")
+        by = st.selectbox("Sort by", METRICS, key="suggest_template_sort")
         try:
             with st.spinner("Expanding and counting…"):
                 table = ex.templates(texts, s.rules) if texts else None
@@ -164,21 +189,22 @@ elif section == SECTIONS[2]:
                        "Select a row to edit it.")
             shown = pd.DataFrame({"rule": table["rule"], "rows": table["rows"]})
             for name in METRICS:
-                shown[name] = [show(v) for v in table[name]]
+                shown[name] = [show(v, name) for v in table[name]]
             shown["test precision"] = table["test_precision"].map(_fmt)
             shown["test recall"] = table["test_recall"].map(_fmt)
             shown["train vs test"] = table["diverges"].map({True: "⚠ differ", False: ""})
+            table_key = f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}"
             event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
-                                 key=f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}",
-                                 width="stretch", column_config={"rule": st.column_config.TextColumn(width="large")})
-            _pick(table, event, "a template")
+                                 key=table_key, width="stretch",
+                                 column_config={"rule": st.column_config.TextColumn(width="large")})
+            _pick(table, event, table_key, "a template")
 
 # ---------------------------------------------------------------- ML baseline
 else:
     with table_col:
         c_model, c_t = st.columns([2, 3], vertical_alignment="bottom")
         model_name = c_model.radio("Model", MODELS, horizontal=True, key="suggest_model")
-        threshold = c_t.slider("Model threshold (probability of the positive class)", 0.01, 0.99, 0.5, 0.01,
+        threshold = c_t.slider("Model threshold (probability of the positive class)", 0.01, 0.99, step=0.01,
                                key="suggest_model_threshold")
         with st.spinner(f"Training {model_name} on the train split…"):
             base = ex.baseline(model_name)
@@ -215,3 +241,4 @@ if proposal_col is not None:
                             "train and test, and one click adds it.")
 else:
     clear(PAGE)
+    st.session_state.pop("suggest_last_pick", None)

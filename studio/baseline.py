@@ -23,6 +23,7 @@ from .schema import NUMERIC
 from .split import Split
 
 MODELS = ("gradient boosting", "logistic regression")
+MAX_CATEGORIES = 64
 ROW = "__rs_row"
 
 
@@ -103,8 +104,11 @@ def _pipeline(model_name: str, numeric: list[str], text: list[str], seed: int):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+    # At most MAX_CATEGORIES columns per text column (the rarest values share one): an identifier
+    # column cannot blow the dense matrix gradient boosting needs up to rows x distinct values.
     onehot = make_pipeline(SimpleImputer(strategy="constant", fill_value="(missing)"),
-                           OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+                           OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
+                                         sparse_output=False))
     if model_name == "gradient boosting":
         prep = ColumnTransformer([("num", "passthrough", numeric), ("text", onehot, text)])
         # Depth 4 and L2 1.0 without early stopping: scikit-learn's defaults (early stopping on a
@@ -168,14 +172,15 @@ def disagreements(split: Split, rules: RuleSet, baseline: Baseline, threshold: f
                   limit: int = 200) -> Disagreements:
     """The test rows the rules and the model (at ``threshold``) decide differently, each with its
     true class, what the rules say and which rule decided, the model's probability, and the row's
-    feature values; the rows where the model is most sure of itself come first."""
+    feature values (a feature named like one of those columns gets " (value)" appended); the rows
+    whose probability lies farthest from the threshold come first."""
     said = rule_predictions(split, rules)
     if not np.array_equal(said[ROW].to_numpy(), baseline.test_rows):
         raise ValueError("the baseline was fitted on another split")
     model_pos = baseline.test_score >= threshold
     rules_pos = said["rules_positive"].to_numpy(bool)
     differ = np.flatnonzero(model_pos != rules_pos)
-    sure = np.abs(baseline.test_score[differ] - 0.5)
+    sure = np.abs(baseline.test_score[differ] - threshold)
     picked = differ[np.argsort(-sure, kind="stable")[:limit]]
     table = pd.DataFrame({
         "row": baseline.test_rows[picked],
@@ -191,5 +196,6 @@ def disagreements(split: Split, rules: RuleSet, baseline: Baseline, threshold: f
             values = split.dataset.con.execute(
                 f"SELECT {ROW}, {names} FROM {split.table} WHERE {ROW} IN (SELECT unnest(?::BIGINT[]))",
                 [table["row"].astype("int64").tolist()]).df().set_index(ROW)
+        values.columns = [f"{c} (value)" if c in table.columns else c for c in values.columns]
         table = table.join(values, on="row")
     return Disagreements(int((rules_pos & ~model_pos).sum()), int((model_pos & ~rules_pos).sum()), table)

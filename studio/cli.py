@@ -52,6 +52,13 @@ def _seed(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = _seed(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Rule Studio: CaseWhen rules evaluated in DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -77,10 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--top", type=int, default=20, help="how many candidates (default 20)")
     sg.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
     sg.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
-    sg.add_argument("--template", action="append", metavar="TEMPLATE",
+    how = sg.add_mutually_exclusive_group()
+    how.add_argument("--template", action="append", metavar="TEMPLATE",
                     help='score the candidates of a ruleminer-style template instead, e.g. '
                          '\'{"V1[0-9]"} <= quantile(0.05) & {"Amount"} > 100\' (repeatable), with its ten metrics')
-    sg.add_argument("--build-list", type=int, metavar="N",
+    how.add_argument("--build-list", type=_positive, metavar="N",
                     help="instead, greedily build an ordered list of at most N rules after the current ones "
                          "and print it as a rule file")
     sg.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -176,7 +184,8 @@ def _suggest(args) -> str:
         check_ruleset(rules, split.dataset.schema)
     where = f"the rows {'the rules leave undecided' if rules else 'of'} {split.dataset.label}"
     if args.build_list is not None:
-        built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta)
+        built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta,
+                             min_recall=args.min_recall)
         return json.dumps(built.to_dict(), indent=2, ensure_ascii=False)
     if args.template:
         found = template_metrics(split, args.template, rules).drop(columns=["when"])
@@ -186,7 +195,7 @@ def _suggest(args) -> str:
         shown = found.copy()
         for name in shown.columns:
             if shown[name].dtype.kind == "f":
-                shown[name] = [show(v) for v in shown[name]]
+                shown[name] = [show(v, name) for v in shown[name]]
         return head + "\n" + shown.to_string(index=False)
     found = suggestions(split, rules, objective=args.objective, top=args.top, beta=args.beta,
                         min_recall=args.min_recall).drop(columns=["when"])

@@ -87,10 +87,12 @@ class Explorer:
         return self.memo(("suggestions", rules, objective, beta, min_recall, min_rows, top),
                          lambda: suggestions(self.split, rules, objective, top, beta, min_recall, min_rows))
 
-    def rule_list(self, rules: RuleSet, max_rules: int = 8, objective: str = "f1", beta: float = 1.0) -> RuleSet:
+    def rule_list(self, rules: RuleSet, max_rules: int = 8, objective: str = "f1", beta: float = 1.0,
+                  min_rows: int = 5, min_recall: float = 0.0) -> RuleSet:
         from .mining import greedy_rules
-        return self.memo(("rule list", rules, max_rules, objective, beta),
-                         lambda: greedy_rules(self.split, rules, max_rules, objective, beta))
+        return self.memo(("rule list", rules, max_rules, objective, beta, min_rows, min_recall),
+                         lambda: greedy_rules(self.split, rules, max_rules, objective, beta, min_rows,
+                                              min_recall=min_recall))
 
     def templates(self, texts: tuple[str, ...], rules: RuleSet):
         from .templates import template_metrics

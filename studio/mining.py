@@ -173,7 +173,7 @@ def candidate_rule(row, label, name: str = "") -> Rule:
 
 def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8, objective: str = "f1",
                  beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None,
-                 trees: bool = True, tree_depth: int = 2) -> RuleSet:
+                 trees: bool = True, tree_depth: int = 2, min_recall: float = 0.0) -> RuleSet:
     """A whole ordered list, proposed greedily on the train split: after the given rules, add the
     candidate (one threshold; with ``trees`` also a set of text values, or a conjunction read off trees
     of ``tree_depth`` fitted on the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
@@ -185,11 +185,12 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
     best = -math.inf
     for _ in range(max_rules):
         scan = scan_thresholds(split, current, columns)
-        ranked = score(scan, objective, beta=beta, min_rows=min_rows)
+        ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
         if trees:
             counted = _conjunctions(split, current, columns, (tree_depth,))
             if len(counted):
-                tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_rows=min_rows)
+                tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_recall=min_recall,
+                                    min_rows=min_rows)
                 ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
                     "objective", ascending=False, kind="stable").reset_index(drop=True)
         if ranked.empty or not math.isfinite(ranked["objective"].iloc[0]) or ranked["objective"].iloc[0] <= best:
@@ -269,17 +270,28 @@ def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
     return tuple(out)
 
 
+MAX_SET_VALUES = 1_000
+
+
 def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str] | None = None,
                    max_values: int = 10) -> list[tuple[Condition, ...]]:
     """``column in (...)`` for text and boolean columns: per column, its values ordered by their
     positive rate on the undecided train rows (then by how many rows hold them, then by value), and
-    the first 1, 2, ... ``max_values`` of them. One pass: DuckDB's per-class histogram of every column."""
+    the first 1, 2, ... ``max_values`` of them. Columns with more than ``MAX_SET_VALUES`` distinct
+    values (identifiers, free text) are left out. Two passes: the distinct counts, then DuckDB's
+    per-class histogram of every column kept."""
     schema = split.dataset.schema
     names = [c for c in (columns or split.features) if schema.kind(c) in (STRING, BOOLEAN)]
     if not names:
         return []
     pos = split.labels.index(split.positive)
     with split.dataset.lock:
+        distinct = split.dataset.con.execute(
+            f"SELECT {', '.join(f'approx_count_distinct({_q(n)})' for n in names)} FROM {split.table} "
+            "WHERE __rs_test = 0").fetchone()
+        names = [n for n, d in zip(names, distinct) if d <= MAX_SET_VALUES]
+        if not names:
+            return []
         groups = split.dataset.con.execute(
             f"SELECT __rs_y = {pos}, {', '.join(f'histogram({_q(n)})' for n in names)} FROM {split.table} "
             f"WHERE __rs_test = 0 AND {_undecided_sql(rules, split)} GROUP BY 1").fetchall()
@@ -316,7 +328,7 @@ def side_totals(split: Split, rules: RuleSet | None, side: str = "train") -> tup
 
 _EXACT_IN_DOUBLE = ("FLOAT", "REAL", "FLOAT4", "DOUBLE", "FLOAT8", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
                     "UTINYINT", "USMALLINT", "UINTEGER", "INT1", "INT2", "INT4", "INT8", "INT", "LONG", "SHORT")
-_ONE_SIDED = ("<", "<=", ">", ">=", "==", "!=")
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
 def _single_number(cond_list: tuple[Condition, ...], schema) -> bool:
@@ -325,7 +337,7 @@ def _single_number(cond_list: tuple[Condition, ...], schema) -> bool:
     if len(cond_list) != 1:
         return False
     c = cond_list[0]
-    return (c.op in _ONE_SIDED and c.column in schema and schema.kind(c.column) == NUMERIC
+    return (c.op in _COMPARISONS and c.column in schema and schema.kind(c.column) == NUMERIC
             and schema.type_of(c.column).upper() in _EXACT_IN_DOUBLE
             and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
             and math.isfinite(c.value) and abs(c.value) < 2 ** 53)
@@ -334,15 +346,16 @@ def _single_number(cond_list: tuple[Condition, ...], schema) -> bool:
 HISTOGRAM_FROM = 48  # candidates on one column from which its histogram is cheaper than testing each
 
 
-def _grouped(split: Split, rules: RuleSet | None, select: str, derived: str = "", params: list | None = None
-             ) -> dict[tuple[int, bool], tuple]:
-    """One pass over both sides' undecided rows: ``select`` per (side, is positive) group. The rows
-    hold every column as itself, and the ``derived`` expressions."""
+def _grouped(split: Split, rules: RuleSet | None, select: str, derived: str = "", params: list | None = None,
+             side: str = "both") -> dict[tuple[int, bool], tuple]:
+    """One pass over the undecided rows of one side (or both): ``select`` per (side, is positive)
+    group. The rows hold every column as itself, and the ``derived`` expressions."""
     pos = split.labels.index(split.positive)
+    where = _undecided_sql(rules, split) + ("" if side == "both" else f" AND __rs_test = {int(side == 'test')}")
     with split.dataset.lock:
         rows = split.dataset.con.execute(
             f"SELECT __rs_t, __rs_p, {select} FROM (SELECT *, __rs_test AS __rs_t, __rs_y = {pos} AS __rs_p"
-            f"{', ' + derived if derived else ''} FROM {split.table} WHERE {_undecided_sql(rules, split)}) "
+            f"{', ' + derived if derived else ''} FROM {split.table} WHERE {where}) "
             "GROUP BY ALL", params or []).fetchall()
     return {(int(r[0]), bool(r[1])): r[2:] for r in rows}
 
@@ -357,7 +370,8 @@ def _side_counts(groups: dict, k: int, combine) -> dict[str, object]:
     return out
 
 
-def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition]) -> dict[str, np.ndarray]:
+def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition], side: str = "both"
+                      ) -> dict[str, np.ndarray]:
     """(fired, true positives) per side of single comparisons, from one pass: per column, DuckDB's
     histogram over every bound t and the double just below it, so that ``v < t`` is ``v <= prev(t)``.
     Missing values (and NaN, read as missing) are in no bin, as no comparison holds on them."""
@@ -365,7 +379,7 @@ def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition
     bounds = {n: sorted({b for c in conds if c.column == n
                          for b in (float(c.value), math.nextafter(float(c.value), -math.inf))}) for n in names}
     select = ", ".join(f"histogram({_value(n)}, [{', '.join(repr(b) for b in bounds[n])}]::DOUBLE[])" for n in names)
-    groups = _grouped(split, rules, select)
+    groups = _grouped(split, rules, select, side=side)
 
     def merged(a, b):
         out = dict(a or {})
@@ -394,8 +408,8 @@ def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition
 _SQL_COMPARISON = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "!=": "<>"}
 
 
-def _tested_counts(split: Split, rules: RuleSet | None, candidates: list[tuple[Condition, ...]]
-                   ) -> dict[str, np.ndarray]:
+def _tested_counts(split: Split, rules: RuleSet | None, candidates: list[tuple[Condition, ...]],
+                   side: str = "both") -> dict[str, np.ndarray]:
     """(fired, true positives) per side, one ``count_if`` per candidate, in one grouped pass. A single
     comparison of a number column tests the column as a DOUBLE against a bound parameter; the
     others are compiled with the rule semantics."""
@@ -410,7 +424,7 @@ def _tested_counts(split: Split, rules: RuleSet | None, candidates: list[tuple[C
         else:
             tests.append(f"count_if({rule_sql(Rule(when=c, then=0), schema).sql('duckdb')})")
     derived = ", ".join(f"{_value(n)} AS __rs_v{k}" for n, k in names.items())
-    groups = _grouped(split, rules, ", ".join(tests), derived, params)
+    groups = _grouped(split, rules, ", ".join(tests), derived, params, side)
     out = {f"{side}_{what}": np.zeros(len(candidates), dtype=np.int64)
            for side in ("train", "test") for what in ("fired", "tp")}
     for k in range(len(candidates)):
@@ -435,8 +449,8 @@ def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple
     fast = [i for i in single if per_column[candidates[i][0].column] >= HISTOGRAM_FROM]
     fast_set = set(fast)
     slow = [i for i in range(len(candidates)) if i not in fast_set]
-    for rows, count in ((fast, lambda: _histogram_counts(split, rules, [candidates[i][0] for i in fast])),
-                        (slow, lambda: _tested_counts(split, rules, [candidates[i] for i in slow]))):
+    for rows, count in ((fast, lambda: _histogram_counts(split, rules, [candidates[i][0] for i in fast], side)),
+                        (slow, lambda: _tested_counts(split, rules, [candidates[i] for i in slow], side))):
         if rows:
             for key, values in count().items():
                 counts[key][rows] = values
@@ -448,7 +462,7 @@ def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1
                 beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5,
                 columns: list[str] | None = None) -> pd.DataFrame:
     """The best candidates for the rows ``rules`` leave undecided, learned and ranked on train: one
-    threshold, a conjunction of two or three conditions read off trees of depth 2 and 3, or a set of
+    threshold, a conjunction of up to three conditions read off trees of depth 2 and 3, or a set of
     text values; each with its test precision and recall beside the train ones, and ``diverges``
     where train and test precision differ by more than 0.1."""
     scan = scan_thresholds(split, rules, columns)

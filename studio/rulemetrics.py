@@ -48,10 +48,14 @@ def rule_metrics(n, n_x, n_y, n_xy) -> dict[str, np.ndarray]:
     return out
 
 
-def show(value: float, digits: int = 4) -> str:
-    """A metric as text: ``∞`` where infinite, ``undefined`` where it has no value."""
+COUNTS = ("abs support", "abs exceptions")
+
+
+def show(value: float, metric: str = "", digits: int = 4) -> str:
+    """A metric as text: counts as whole numbers, ratios with ``digits`` decimals, ``∞`` where
+    infinite, ``undefined`` where it has no value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "undefined"
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
-    return f"{value:.{digits}f}" if not float(value).is_integer() else f"{int(value):,}"
+    return f"{int(value):,}" if metric in COUNTS else f"{value:.{digits}f}"

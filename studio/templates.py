@@ -4,11 +4,12 @@ candidate rules and scored with ruleminer's metrics.
 A template is a conjunction of clauses ``{"PATTERN"} OP VALUE`` joined by ``&``, each optionally in
 parentheses, for example ``{"V1[0-9]"} <= quantile(0.05) & {"Amount"} > 100``:
 
-- ``PATTERN`` is a regular expression matched against whole column names (JSON string syntax);
+- ``PATTERN`` is a regular expression matched against whole column names, written as it is between
+  double quotes (``{"V\\d+"}``); only ``\\"`` stands for a quote;
 - ``OP`` is one of ``< <= > >= == !=``;
 - ``VALUE`` is a number, ``quantile(q)`` (the column's train quantile ``q``, a value of the column),
-  or a string pattern (JSON string) matched against a text column's train values: the clause
-  expands to one candidate per matching value, as ruleminer does with ``{"Type"} == ".*"``.
+  or a quoted pattern matched against a text column's train values (its 1,000 most frequent): the
+  clause expands to one candidate per matching value, as ruleminer does with ``{"Type"} == ".*"``.
 
 The consequent is the class: each candidate ``X`` is read as ``if X then target = label``. The
 text is parsed, never evaluated.
@@ -17,7 +18,6 @@ text is parsed, never evaluated.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .compile import column as sql_column
+from .compile import column as sql_column, coordinate
 from .errors import StudioError
 from .mining import count_candidates, describe, side_totals
 from .rules import Condition, RuleSet
@@ -70,6 +70,11 @@ class Template:
     clauses: tuple[Clause, ...]
 
 
+def _unquote(quoted: str) -> str:
+    """The text between the double quotes, as written (only ``\\"`` is unescaped)."""
+    return quoted[1:-1].replace('\\"', '"')
+
+
 def _regex(text: str, what: str) -> str:
     try:
         re.compile(text)
@@ -89,7 +94,7 @@ def parse_template(text: str) -> Template:
         if not m or bool(m["open"]) != bool(m["close"]):
             shown = source[pos:pos + 30] or "(end of text)"
             raise TemplateError(f'expected {{"column pattern"}} OP value at {shown!r} in {source!r}')
-        pattern = _regex(json.loads(m["pattern"]), "column pattern")
+        pattern = _regex(_unquote(m["pattern"]), "column pattern")
         raw = m["value"]
         if m["q"] is not None:
             q = float(m["q"])
@@ -99,7 +104,7 @@ def parse_template(text: str) -> Template:
         elif raw.startswith('"'):
             if m["op"] not in ("==", "!="):
                 raise TemplateError(f"a value pattern ({raw}) needs == or !=")
-            value = ValuePattern(_regex(json.loads(raw), "value pattern"))
+            value = ValuePattern(_regex(_unquote(raw), "value pattern"))
         else:
             value = float(raw)
             if not math.isfinite(value):
@@ -141,15 +146,21 @@ def _is_integer(duckdb_type: str) -> bool:
 
 
 def _quantiles(split: Split, wanted: set[tuple[str, float]]) -> dict:
-    """Train quantiles (values of the column, ``quantile_disc``), one query."""
+    """Train quantiles (values of the column, ``quantile_disc``, NaN read as missing), one query;
+    whole numbers for integer columns."""
     if not wanted:
         return {}
     keys = sorted(wanted)
-    parts = ", ".join(f"quantile_disc({sql_column(c).sql('duckdb')}, {q!r})" for c, q in keys)
+    schema = split.dataset.schema
+    parts = ", ".join(f"quantile_disc({coordinate(c, schema.type_of(c)).sql('duckdb')}, {q!r})" for c, q in keys)
     with split.dataset.lock:
         row = split.dataset.con.execute(f"SELECT {parts} FROM {split.table} WHERE __rs_test = 0").fetchone()
-    return {k: (v.item() if hasattr(v, "item") else v) for k, v in zip(keys, row) if v is not None
-            and not (isinstance(v, float) and not math.isfinite(v))}
+    out = {}
+    for (c, q), v in zip(keys, row):
+        if v is None or not math.isfinite(v):
+            continue
+        out[(c, q)] = int(v) if _is_integer(schema.type_of(c)) and float(v).is_integer() else float(v)
+    return out
 
 
 def _values(split: Split, names: set[str], limit: int = 1000) -> dict[str, list[str]]:
@@ -180,14 +191,15 @@ def expand(templates: list[Template], split: Split, max_candidates: int = MAX_CA
     for t in templates:
         options = [_options(cl, split, quantiles, values) for cl in t.clauses]
         total = math.prod(len(o) for o in options)
-        if len(out) + total > max_candidates * 4:
-            raise TemplateError(f"{t.text!r} stands for {total:,} candidates; the limit is {max_candidates:,}: "
-                                "narrow its patterns")
+        if total > max_candidates * len(t.clauses) ** 2:  # not worth enumerating: far above the limit
+            raise TemplateError(f"{t.text!r} stands for about {total:,} candidates; the limit is "
+                                f"{max_candidates:,}: narrow its patterns")
         for combo in itertools.product(*options):
             pairs = [(c.column, c.op) for c in combo]
-            if len(set(pairs)) < len(pairs) or combo in seen:
+            key = frozenset(combo)
+            if len(set(pairs)) < len(pairs) or key in seen:
                 continue
-            seen.add(combo)
+            seen.add(key)
             out.append((t, combo))
             if len(out) > max_candidates:
                 raise TemplateError(f"the templates stand for more than {max_candidates:,} candidates: "
@@ -209,18 +221,18 @@ def template_metrics(split: Split, templates: list[str | Template], rules: RuleS
                "test_rows", "test_precision", "test_recall", "diverges"]
     if not when:
         return pd.DataFrame(columns=columns)
-    train = test = count_candidates(split, rules, when, "both")
+    counts = count_candidates(split, rules, when, "both")
     n, n_y = side_totals(split, rules, "train")
-    metrics = rule_metrics(n, train["train_fired"], n_y, train["train_tp"])
+    metrics = rule_metrics(n, counts["train_fired"], n_y, counts["train_tp"])
     all_pos = split.counts["train"][split.positive], split.counts["test"][split.positive]
     out = pd.DataFrame({"template": [t.text for t, _ in found], "rule": [describe(w) for w in when], "when": when,
-                        "rows": train["train_fired"].to_numpy(), **metrics})
+                        "rows": counts["train_fired"].to_numpy(), **metrics})
     with np.errstate(invalid="ignore", divide="ignore"):
         out["train_precision"] = metrics["confidence"]
-        out["train_recall"] = train["train_tp"].to_numpy() / all_pos[0] if all_pos[0] else np.nan
-        out["test_rows"] = test["test_fired"].to_numpy()
-        fired = test["test_fired"].to_numpy(float)
-        out["test_precision"] = np.where(fired > 0, test["test_tp"].to_numpy() / np.maximum(fired, 1), np.nan)
-        out["test_recall"] = test["test_tp"].to_numpy() / all_pos[1] if all_pos[1] else np.nan
+        out["train_recall"] = counts["train_tp"].to_numpy() / all_pos[0] if all_pos[0] else np.nan
+        out["test_rows"] = counts["test_fired"].to_numpy()
+        fired = counts["test_fired"].to_numpy(float)
+        out["test_precision"] = np.where(fired > 0, counts["test_tp"].to_numpy() / np.maximum(fired, 1), np.nan)
+        out["test_recall"] = counts["test_tp"].to_numpy() / all_pos[1] if all_pos[1] else np.nan
     out["diverges"] = (out["train_precision"] - out["test_precision"]).abs() > 0.1
     return out[columns]

@@ -58,7 +58,7 @@ def test_disagreements_equal_pandas(credit_split, sides, logistic):
         d = disagreements(credit_split, rules, logistic, threshold, limit=50)
         assert d.rules_only == (rules_pos & ~model_pos).sum() and d.model_only == (model_pos & ~rules_pos).sum()
         assert len(d.table) == min(50, d.rules_only + d.model_only) > 0
-        sure = (d.table["model probability"] - 0.5).abs().to_numpy()
+        sure = (d.table["model probability"] - threshold).abs().to_numpy()
         assert np.all(sure[:-1] >= sure[1:])
         rows = test.set_index("__rs_row").loc[d.table["row"]]
         assert np.array_equal(d.table["V14"].to_numpy(), rows["V14"].to_numpy())

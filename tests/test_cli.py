@@ -127,6 +127,10 @@ def test_suggest_scores_templates_and_builds_a_list(credit_split, capsys):
     assert "abs support" in text and "conviction" in text
     assert main(["suggest", "creditcard-synthetic", "--template", '{"V1("} > 0']) == 2
     assert "not a regular expression" in capsys.readouterr().err
+    code, _, stderr = run("suggest", "creditcard-synthetic", "--build-list", "0")
+    assert code == 2 and "must be at least 1" in stderr
+    code, _, stderr = run("suggest", "creditcard-synthetic", "--build-list", "2", "--template", template)
+    assert code == 2 and "not allowed with" in stderr
     assert main(["suggest", "creditcard-synthetic", "--build-list", "2"]) == 0
     built = studio.RuleSet.from_dict(json.loads(capsys.readouterr().out))
     assert built == mining.greedy_rules(credit_split, max_rules=2)

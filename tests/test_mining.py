@@ -94,31 +94,44 @@ def test_value_sets_of_text_columns_are_prefixes_by_positive_rate():
 
 @pytest.mark.parametrize("dtype", ["float64", "float32", "Int64"])
 def test_single_comparisons_counted_from_histograms_equal_row_by_row_tests(dtype, monkeypatch):
-    """Every comparison operator, with ties, NaN and missing values, both sides, after a rule: the
-    histogram path equals the studio's own row-by-row test of the same conditions."""
+    """Every comparison operator, with ties, real NaN and missing values, both sides, after a rule, in
+    one call with conjunctions and text candidates: the histogram path and the bound-parameter path
+    equal the studio's own compiled test of the same conditions."""
     import pandas as pd
     from studio.rules import Condition
 
     rng = np.random.default_rng(3)
     values = rng.integers(-5, 6, 3000).astype(float) / 2
-    if dtype != "Int64":
-        values[rng.random(3000) < 0.05] = np.nan
     frame = pd.DataFrame({"x": pd.array(values if dtype != "Int64" else np.round(values), dtype=dtype),
-                          "z": rng.normal(size=3000), "y": rng.integers(0, 2, 3000)})
+                          "z": rng.normal(size=3000), "t": rng.choice(["a", "b", "c"], 3000),
+                          "y": rng.integers(0, 2, 3000)})
+    frame["x"] = frame["x"].mask(rng.random(3000) < 0.05)  # missing
+    data = studio.Dataset.from_dataframe(frame)
     if dtype != "Int64":
-        frame.loc[rng.random(3000) < 0.05, "x"] = None
-    else:
-        frame["x"] = frame["x"].astype("Int64").mask(rng.random(3000) < 0.05)
-    split = studio.Dataset.from_dataframe(frame).split("y", positive=1, test_size=0.5, seed=0)
+        data.con.execute("UPDATE data SET x = 'nan'::DOUBLE WHERE rowid % 17 = 0")  # NaN, not NULL
+        assert data.con.execute("SELECT count_if(isnan(x)) FROM data").fetchone()[0] > 100
+    split = data.split("y", positive=1, test_size=0.5, seed=0)
     rules = studio.ruleset([rule(("z", ">", 1.5), then=1)], default=0)
     conds = [(Condition("x", op, t),) for op in ("<", "<=", ">", ">=", "==", "!=")
              for t in (-3, -2.5, -0.25, 0, 1, 2.5, 2.75, 10)]
+    conds.insert(5, (Condition("x", ">", 0), Condition("z", "<", 0.5)))
+    conds.insert(20, (Condition("t", "in", ("a", "c")),))
+    conds.append((Condition("z", "<=", 0.0),))
     monkeypatch.setattr(mining, "HISTOGRAM_FROM", 1)
     histogram = mining.count_candidates(split, rules, conds, "both")
     monkeypatch.setattr(mining, "HISTOGRAM_FROM", 10_000)
     bound = mining.count_candidates(split, rules, conds, "both")       # count_if against bound parameters
+    train_only = mining.count_candidates(split, rules, conds, "train")
     monkeypatch.setattr(mining, "_single_number", lambda *a: False)
     compiled = mining.count_candidates(split, rules, conds, "both")    # the rule semantics, compiled
     assert histogram.drop(columns="when").equals(compiled.drop(columns="when"))
     assert bound.drop(columns="when").equals(compiled.drop(columns="when"))
+    assert train_only.drop(columns="when").equals(compiled[["train_fired", "train_tp"]])
     assert compiled["train_fired"].sum() > 0 and compiled["test_tp"].sum() > 0
+    undecided = data.con.execute(f"SELECT x, __rs_test FROM {split.table} WHERE NOT z > 1.5").df()
+    x = undecided["x"].to_numpy(dtype=float)  # NaN and missing alike: no comparison holds
+    for op in ("<", "!="):
+        k = next(i for i, c in enumerate(conds) if c[0].op == op and c[0].value == 0)
+        c = conds[k][0]
+        hit = {"<": x < c.value, "!=": (x != c.value) & ~np.isnan(x)}[c.op]
+        assert compiled["train_fired"][k] == (hit & (undecided["__rs_test"] == 0).to_numpy()).sum()

@@ -47,6 +47,10 @@ def pick(at, prefix: str, row: int) -> None:
     assert not at.exception, at.exception
 
 
+def proposed(at) -> tuple:
+    return tuple(at.session_state["suggest_proposal"]["conditions"])
+
+
 def headline_matches(at, rules, split) -> None:
     body = next(m.body for m in at.sidebar.markdown if 'data-testid="headline"' in m.body)
     pos = studio.evaluate(split, rules).test.metrics.positive
@@ -60,9 +64,16 @@ def test_a_picked_candidate_is_edited_then_added(workspace, credit_split):
     (table,) = at.dataframe
     assert list(table.value["rule"]) == list(expected["rule"])
     assert list(table.value["test precision"]) == [f"{v:.4f}" for v in expected["test_precision"]]
-    for objective in ("fbeta", "precision_at_recall", "lift", "f1"):
+    for objective in ("fbeta", "precision_at_recall", "lift"):
         at.selectbox(key="suggest_objective").set_value(objective).run()
         assert not at.exception, (objective, at.exception)
+    # row 0 of the lift table, then row 0 of the F1 table: each pick proposes its own candidate
+    lift = mining.suggestions(credit_split, None, objective="lift", top=25)
+    pick(at, "suggest_table_", 0)
+    assert proposed(at) == lift["when"][0]
+    at.selectbox(key="suggest_objective").set_value("f1").run()
+    pick(at, "suggest_table_", 0)
+    assert proposed(at) == expected["when"][0]
     single = next(i for i, w in enumerate(expected["when"]) if len(w) == 1 and w[0].op == "<=")
     cond = expected["when"][single][0]
     pick(at, "suggest_table_", single)
@@ -117,6 +128,12 @@ def test_templates_show_ruleminers_metrics_and_their_errors(workspace, credit_sp
     assert not sure.empty
     pick(at, "suggest_template_table_", 0)
     assert "from a template" in " ".join(m.value for m in at.markdown)
+    assert proposed(at) == expected["when"].iloc[0]
+    at.session_state["suggest_section"] = "Build a rule list"   # another section, and back:
+    at.run()
+    at.session_state["suggest_section"] = "Templates"
+    at.run()
+    assert at.text_area(key="suggest_templates").value == "\n".join(texts)  # what was typed is kept
     at.text_area(key="suggest_templates").set_value('{"V1("} > 0').run()
     assert not at.exception and "not a regular expression" in at.error[0].value
 

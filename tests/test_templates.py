@@ -70,7 +70,8 @@ def test_confidence_one_gives_infinite_conviction_and_empty_rules_are_undefined(
     assert all(math.isnan(m[k][1]) for k in ("confidence", "lift", "conviction", "added value", "casual confidence"))
     assert show(m["lift"][1]) == "undefined" and m["abs support"][1] == 0
     assert math.isnan(m["casual confidence"][2])  # X holds everywhere: no row without X
-    assert m["casual support"][0] == (10 + 80) / 100 and show(12.0) == "12" and show(0.25) == "0.2500"
+    assert m["casual support"][0] == (10 + 80) / 100 and show(12.0, "abs support") == "12" \
+        and show(1.0, "confidence") == "1.0000" and show(0.25) == "0.2500"
 
 
 def test_parse_reads_ruleminer_style_clauses():
@@ -78,6 +79,7 @@ def test_parse_reads_ruleminer_style_clauses():
     assert [(c.pattern, c.op, c.value) for c in t.clauses] == [
         ("V1[0-9]", "<=", Quantile(0.05)), ("Amount", ">", 100.0), ("type", "==", ValuePattern("life.*"))]
     assert parse_template('{"a \\"b\\""} != -3').clauses[0].pattern == 'a "b"'
+    assert parse_template(r'{"V\d+"} > 1').clauses[0].pattern == r"V\d+"  # a pattern is read as written
     for bad, message in [('{"V1"} <= 3 {"V2"} > 1', "expected &"), ('{"V1"} => 3', "expected"),
                          ('{"V1("} > 3', "not a regular expression"), ('{"V1"} > quantile(1.5)', "between 0 and 1"),
                          ('{"job"} < "a.*"', "needs == or !="), ('if ({"V1"} > 3) then ({"Class"} == 1)', "consequent"),
@@ -95,7 +97,7 @@ def bank():
 
 def test_expansion_matches_whole_column_names_and_text_values(bank):
     split, train = bank
-    found = expand([parse_template('{"job"} == "blue-collar|self-.*|admin\\\\."'),
+    found = expand([parse_template('{"job"} == "blue-collar|self-.*|admin\\."'),
                     parse_template('{"(age|balance)"} > quantile(0.9) & {"housing"} == ".*"')], split)
     jobs = [c[0].value for t, c in found if t.text.startswith('{"job"}')]
     assert sorted(jobs) == ["admin.", "blue-collar", "self-employed"]
@@ -106,6 +108,8 @@ def test_expansion_matches_whole_column_names_and_text_values(bank):
     # a column compared twice the same way is not a candidate; a range on one column is
     assert not expand([parse_template('{"a.e"} > 1 & {"age"} > 2')], split)
     assert len(expand([parse_template('{"age"} > 30 & {"age"} <= 40')], split)) == 1
+    both = expand([parse_template('{"age|balance"} > 0 & {"age|balance"} > 0')], split)
+    assert [sorted(x.column for x in c) for _, c in both] == [["age", "balance"]]  # one candidate, not two orders
     with pytest.raises(TemplateError, match="narrow"):
         expand([parse_template('{".*"} > 0 & {".*"} < 1 & {".*"} >= 2')], split, max_candidates=100)
 
@@ -129,3 +133,26 @@ def test_template_metrics_equal_counts_taken_with_pandas(bank):
         assert row["train_recall"] == (x & y).sum() / (train["__rs_label"] == "yes").sum()
     empty = table[table["rule"] == "age > 1000"].iloc[0]
     assert empty["rows"] == 0 and math.isnan(empty["confidence"]) and math.isnan(empty["test_precision"])
+
+
+def test_the_limit_counts_every_template_and_quantiles_read_nan_as_missing():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=400), "k": rng.integers(0, 50, 400), "y": rng.integers(0, 2, 400)})
+    data = studio.Dataset.from_dataframe(frame)
+    data.con.execute("UPDATE data SET x = 'nan'::DOUBLE WHERE rowid % 10 = 0")  # real NaN, not NULL
+    split = data.split("y", positive=1, test_size=0.5, seed=0)
+    train = data.con.execute(f"SELECT x, k FROM {split.table} WHERE __rs_test = 0").df()
+    assert train["x"].isna().sum() > 10
+    found = expand([parse_template('{"x"} > quantile(0.5)'), parse_template('{"x"} > quantile(0.95)'),
+                    parse_template('{"k"} <= quantile(0.5)')], split)
+    got = {(c[0].column, round(t.clauses[0].value.q, 2)): c[0].value for t, c in found}
+    x = np.sort(train["x"].dropna().to_numpy())
+    assert got[("x", 0.5)] == np.quantile(x, 0.5, method="inverted_cdf")
+    assert got[("x", 0.95)] == np.quantile(x, 0.95, method="inverted_cdf")
+    assert got[("k", 0.5)] == np.quantile(train["k"], 0.5, method="inverted_cdf") and isinstance(got[("k", 0.5)], int)
+    bank = studio.load("bank-marketing-sample").split("y", positive="yes", test_size=0.5, seed=0)
+    with pytest.raises(TemplateError, match="more than 4 candidates"):
+        expand([parse_template('{"age|balance|day"} > 0'), parse_template('{"campaign|pdays|previous"} > 0')], bank,
+               max_candidates=4)
