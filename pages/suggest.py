@@ -86,10 +86,12 @@ def _fmt(value, digits: int = 4) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
-if section == SECTIONS[3]:
-    table_col, proposal_col = st.container(), None  # the baseline uses the full width
-else:
+if section == SECTIONS[0]:  # the candidates beside their proposal
     table_col, proposal_col = st.columns([3, 2], gap="medium")
+elif section == SECTIONS[2]:  # the templates' ten metrics need the width: the proposal goes below
+    table_col, proposal_col = st.container(), st.columns([3, 2])[0].container(border=True)
+else:
+    table_col, proposal_col = st.container(), None
 
 # ---------------------------------------------------------------- candidates
 if section == SECTIONS[0]:
@@ -121,6 +123,8 @@ elif section == SECTIONS[1]:
         st.caption("Greedy: each step adds the candidate that most improves the objective of the whole list on "
                    "train, and stops when nothing improves it. Untick what you do not want; the test columns "
                    "judge the list as you prune it.")
+        if f"{PAGE}_notice" in st.session_state:
+            st.success(st.session_state.pop(f"{PAGE}_notice"))
         if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):
             st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"],
                                                     params["min_rows"], params["min_recall"])
@@ -169,12 +173,13 @@ elif section == SECTIONS[1]:
 # ---------------------------------------------------------------- templates
 elif section == SECTIONS[2]:
     with table_col:
-        text = st.text_area("Templates, one per line", key="suggest_templates", height=110,
+        text_col, sort_col = st.columns([3, 1])
+        text = text_col.text_area("Templates, one per line", key="suggest_templates", height=110,
                             help='ruleminer style: {"column pattern"} OP value, joined by &. value: a number, '
                                  'quantile(q) (the column\'s train quantile) or "value pattern" for text columns '
                                  '(with == or !=). Patterns are regular expressions matched against whole names.')
         texts = tuple(line.strip() for line in text.splitlines() if line.strip())
-        by = st.selectbox("Sort by", METRICS, key="suggest_template_sort")
+        by = sort_col.selectbox("Sort by", METRICS, key="suggest_template_sort")
         try:
             with st.spinner("Expanding and counting…"):
                 table = ex.templates(texts, s.rules) if texts else None
@@ -196,7 +201,7 @@ elif section == SECTIONS[2]:
             table_key = f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}"
             event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                                  key=table_key, width="stretch",
-                                 column_config={"rule": st.column_config.TextColumn(width="large")})
+                                 column_config={"rule": st.column_config.TextColumn(width="medium")})
             _pick(table, event, table_key, "a template")
 
 # ---------------------------------------------------------------- ML baseline
@@ -230,7 +235,7 @@ else:
                     f"does not: {d.rules_only:,} · the model says `{split.positive}` and the rules do not: "
                     f"{d.model_only:,}")
         if len(d.table):
-            st.caption(f"The {len(d.table):,} rows where the model is surest of itself, first.")
+            st.caption(f"{len(d.table):,} of them, those whose probability lies farthest from the threshold first.")
             st.dataframe(d.table, hide_index=True, key="suggest_disagreements", width="stretch",
                          column_config={"model probability": st.column_config.NumberColumn(format="%.4f")})
 
@@ -239,6 +244,6 @@ if proposal_col is not None:
         proposal_panel(s, ex.sample().categories, page=PAGE,
                        hint="Select a candidate in the table: it appears here to edit, with its effect on "
                             "train and test, and one click adds it.")
-else:
+elif section == SECTIONS[3]:
     clear(PAGE)
     st.session_state.pop("suggest_last_pick", None)
