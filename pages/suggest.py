@@ -104,15 +104,15 @@ if section == SECTIONS[0]:
                    "undecided: one threshold per numeric column and direction, value sets of text columns, and "
                    "paths of depth-2 and depth-3 trees. Select a row to edit it and see its effect.")
         shown = pd.DataFrame({
-            "rule": found["rule"], "score": found["objective"].map(_fmt),
-            "train rows": found["train_rows"], "train precision": found["train_precision"].map(_fmt),
+            "rule": found["rule"], "train precision": found["train_precision"].map(_fmt),
             "test precision": found["test_precision"].map(_fmt), "train recall": found["train_recall"].map(_fmt),
             "test recall": found["test_recall"].map(_fmt),
-            "train vs test": found["diverges"].map({True: "⚠ differ", False: ""})})
+            "train vs test": found["diverges"].map({True: "⚠ differ", False: ""}),
+            "train rows": found["train_rows"], "score": found["objective"].map(_fmt)})
         table_key = "suggest_table_" + "_".join(map(str, (rules_key, *params.values())))
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key=table_key, width="stretch",
-                             column_config={"rule": st.column_config.TextColumn(width="large")})
+                             column_config={"rule": st.column_config.TextColumn(width="medium")})
         _pick(found, event, table_key, "a mined candidate")
 
 # ---------------------------------------------------------------- rule list
