@@ -156,3 +156,20 @@ def test_the_limit_counts_every_template_and_quantiles_read_nan_as_missing():
     with pytest.raises(TemplateError, match="more than 4 candidates"):
         expand([parse_template('{"age|balance|day"} > 0'), parse_template('{"campaign|pdays|previous"} > 0')], bank,
                max_candidates=4)
+
+
+def test_quantiles_of_decimal_columns_are_numbers_a_rule_accepts(tmp_path):
+    import pandas as pd
+
+    data = studio.Dataset.from_dataframe(pd.DataFrame({"a": np.arange(200) / 4, "y": np.arange(200) % 2}))
+    data.con.execute("CREATE OR REPLACE TABLE data AS SELECT a::DECIMAL(10, 2) AS a, y FROM data")
+    data.con.execute(f"COPY data TO '{tmp_path / 'd.parquet'}' (FORMAT parquet)")
+    dec = studio.Dataset.from_file(tmp_path / "d.parquet")
+    assert dec.schema.type_of("a").startswith("DECIMAL")
+    split = dec.split("y", positive=1, test_size=0.5, seed=0)
+    table = template_metrics(split, ['{"a"} > quantile(0.5)'])
+    (cond,) = table["when"][0]
+    assert isinstance(cond.value, float) and not cond.problems()
+    train = dec.con.execute(f"SELECT a::DOUBLE AS a FROM {split.table} WHERE __rs_test = 0").df()["a"]
+    assert cond.value == np.quantile(train, 0.5, method="inverted_cdf")
+    assert table["rows"][0] == (train > cond.value).sum()
