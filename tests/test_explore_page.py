@@ -85,6 +85,11 @@ def test_hiplot_adapter_draws_hiplots_own_component_without_patching():
 
     assert (adapter.BUILD_DIR / "index.html").is_file()
     assert not hasattr(streamlit, "_is_running_with_streamlit")
+    served = adapter.serving_dir()   # our page, and hiplot's own script copied unchanged beside it
+    assert (served / adapter.BUNDLE).read_bytes() == (adapter.BUILD_DIR / adapter.BUNDLE).read_bytes()
+    page = (served / "index.html").read_text()
+    assert page == adapter.FRAME_PAGE.read_text() and f'src="{adapter.BUNDLE}"' in page
+    assert page.index('defineProperty(window, "parent"') < page.index(f'src="{adapter.BUNDLE}"')
 
     def script():
         import hiplot as hip
