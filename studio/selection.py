@@ -29,15 +29,19 @@ def _tidy(value: float, decimals: int) -> int | float:
 
 
 def round_down(value: float, span: float) -> int | float:
-    """``value`` rounded down to 1/RESOLUTION of ``span`` (never above ``value``)."""
+    """``value`` rounded down to 1/RESOLUTION of ``span`` (never above ``value``: where that grid is
+    finer than a double holds at this magnitude, ``value`` itself)."""
     d = _decimals(span)
-    return _tidy(math.floor(value * 10 ** d) / 10 ** d, d)
+    out = _tidy(math.floor(value * 10 ** d) / 10 ** d, d)
+    return out if out <= value else value
 
 
 def round_up(value: float, span: float) -> int | float:
-    """``value`` rounded up to 1/RESOLUTION of ``span`` (never below ``value``)."""
+    """``value`` rounded up to 1/RESOLUTION of ``span`` (never below ``value``: where that grid is
+    finer than a double holds at this magnitude, ``value`` itself)."""
     d = _decimals(span)
-    return _tidy(math.ceil(value * 10 ** d) / 10 ** d, d)
+    out = _tidy(math.ceil(value * 10 ** d) / 10 ** d, d)
+    return out if out >= value else value
 
 
 def range_condition(name: str, low: float | None, high: float | None, span: float) -> Condition | None:
