@@ -206,20 +206,30 @@ def _native_default(split: Split):
     return split.native(max(split.labels, key=lambda label: counts[label]))
 
 
+TREE_VALUES = 30  # most frequent values of a text column a tree may split on
+
+
 def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, columns: list[str] | None = None,
                     max_negatives: int = 20_000, seed: int = 0) -> list[tuple[Condition, ...]]:
-    """Conjunctions of two or three conditions read off a shallow decision tree (scikit-learn) fitted on
-    the undecided train rows (every positive, and every k-th other row weighted k, at most about
+    """Conjunctions of up to ``depth`` conditions read off a shallow decision tree (scikit-learn) fitted
+    on the undecided train rows (every positive, and every k-th other row weighted k, at most about
     ``max_negatives`` of them): one candidate per leaf where the positives are the majority, its path
-    written as ``column <= t`` / ``column > t`` conditions. Counts are not taken from the tree (it sends
-    missing values down a branch, where a rule's condition is false): :func:`count_candidates` counts."""
+    written as ``column <= t`` / ``column > t`` for numbers and ``column in (v)`` / ``column not in (...)``
+    for text and boolean columns (the tree sees their ``TREE_VALUES`` most frequent values as
+    indicators; columns with more than ``MAX_SET_VALUES`` values are left out). Counts are not taken
+    from the tree (it sends missing values down a branch, where a rule's condition is false):
+    :func:`count_candidates` counts."""
     from sklearn.tree import DecisionTreeClassifier
 
     schema = split.dataset.schema
-    names = [c for c in (columns or split.features) if schema.kind(c) == NUMERIC]
+    wanted = list(columns or split.features)
+    names = [c for c in wanted if schema.kind(c) == NUMERIC]
+    texts = _few_valued(split, [c for c in wanted if schema.kind(c) in (STRING, BOOLEAN)])
     pos = split.labels.index(split.positive)
-    values = ", ".join(f"{_value(c)} AS {_q(c)}" for c in names)
+    values = ", ".join([f"{_value(c)} AS {_q(c)}" for c in names] + [_q(c) for c in texts])
     undecided = _undecided_sql(rules, split)
+    if not values:
+        return []
     with split.dataset.lock:
         negatives = split.dataset.con.execute(
             f"SELECT count(*) FROM {split.table} WHERE __rs_test = 0 AND __rs_y <> {pos} AND {undecided}").fetchone()[0]
@@ -230,7 +240,16 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
     y = frame.pop("__p").to_numpy(dtype=bool)
     if len(frame) == 0 or y.all() or not y.any():
         return []
-    X = frame.to_numpy(dtype=float)
+    features: list[tuple[str, object]] = [(c, None) for c in names]  # (column, value of an indicator)
+    blocks = [frame[names].to_numpy(dtype=float)]
+    for c in texts:
+        for v in frame[c].dropna().value_counts().index[:TREE_VALUES]:
+            v = v.item() if hasattr(v, "item") else v
+            features.append((c, v))
+            blocks.append((frame[c] == v).to_numpy(dtype=float)[:, None])
+    X = np.hstack(blocks)
+    if X.shape[1] == 0:
+        return []
     weights = np.where(y, 1.0, float(step))
     out: list[tuple[Condition, ...]] = []
     for weight in (None, "balanced"):  # precise leaves, and leaves that reach the rare class
@@ -242,31 +261,67 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
             if t.children_left[node] == t.children_right[node]:  # a leaf
                 if path and t.value[node][0][positive] > t.value[node][0][1 - positive]:
                     simple = _simplify(path)
-                    if simple not in out:
+                    if simple and simple not in out:
                         out.append(simple)
                 return
-            name, threshold = names[t.feature[node]], float(t.threshold[node])
-            walk(t.children_left[node], path + (Condition(name, "<=", threshold),))
-            walk(t.children_right[node], path + (Condition(name, ">", threshold),))
+            name, value = features[t.feature[node]]
+            if value is None:
+                threshold = float(t.threshold[node])
+                left, right = Condition(name, "<=", threshold), Condition(name, ">", threshold)
+            elif isinstance(value, bool):  # the other branch holds the other value (or none)
+                left, right = Condition(name, "in", (not value,)), Condition(name, "in", (value,))
+            else:
+                left, right = Condition(name, "not in", (value,)), Condition(name, "in", (value,))
+            walk(t.children_left[node], path + (left,))
+            walk(t.children_right[node], path + (right,))
 
         walk(0, ())
     return out
 
 
+def _few_valued(split: Split, names: list[str]) -> list[str]:
+    """The columns among ``names`` with at most ``MAX_SET_VALUES`` distinct train values (approximately)."""
+    if not names:
+        return []
+    with split.dataset.lock:
+        distinct = split.dataset.con.execute(
+            f"SELECT {', '.join(f'approx_count_distinct({_q(n)})' for n in names)} FROM {split.table} "
+            "WHERE __rs_test = 0").fetchone()
+    return [n for n, d in zip(names, distinct) if d <= MAX_SET_VALUES]
+
+
 def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
-    """One bound per column and direction: the tightest (a tree path may split a column twice)."""
+    """One condition per column and kind: the tightest bound per direction (a tree path may split a
+    column twice), and one value set per text column (``in`` the value it was sent towards, else
+    ``not in`` every value it was sent away from). Empty when the path contradicts itself."""
     upper: dict[str, float] = {}
     lower: dict[str, float] = {}
+    inside: dict[str, object] = {}
+    outside: dict[str, list] = {}
     for c in path:
         if c.op == "<=":
             upper[c.column] = min(upper.get(c.column, math.inf), c.value)
-        else:
+        elif c.op == ">":
             lower[c.column] = max(lower.get(c.column, -math.inf), c.value)
+        elif c.op == "in":
+            if c.column in inside and inside[c.column] != c.value[0]:
+                return ()
+            inside[c.column] = c.value[0]
+        else:
+            outside.setdefault(c.column, []).extend(v for v in c.value if v not in outside.get(c.column, []))
     out = []
     for c in path:
-        bound = upper if c.op == "<=" else lower
-        if c.column in bound:
-            out.append(Condition(c.column, c.op, bound.pop(c.column)))
+        if c.op in ("<=", ">"):
+            bound = upper if c.op == "<=" else lower
+            if c.column in bound:
+                out.append(Condition(c.column, c.op, bound.pop(c.column)))
+        elif c.column in inside:
+            value = inside.pop(c.column)
+            if value in outside.pop(c.column, []):
+                return ()
+            out.append(Condition(c.column, "in", (value,)))
+        elif c.column in outside:
+            out.append(Condition(c.column, "not in", tuple(outside.pop(c.column))))
     return tuple(out)
 
 
@@ -285,13 +340,10 @@ def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str
     if not names:
         return []
     pos = split.labels.index(split.positive)
+    names = _few_valued(split, names)
+    if not names:
+        return []
     with split.dataset.lock:
-        distinct = split.dataset.con.execute(
-            f"SELECT {', '.join(f'approx_count_distinct({_q(n)})' for n in names)} FROM {split.table} "
-            "WHERE __rs_test = 0").fetchone()
-        names = [n for n, d in zip(names, distinct) if d <= MAX_SET_VALUES]
-        if not names:
-            return []
         groups = split.dataset.con.execute(
             f"SELECT __rs_y = {pos}, {', '.join(f'histogram({_q(n)})' for n in names)} FROM {split.table} "
             f"WHERE __rs_test = 0 AND {_undecided_sql(rules, split)} GROUP BY 1").fetchall()

@@ -135,3 +135,37 @@ def test_single_comparisons_counted_from_histograms_equal_row_by_row_tests(dtype
         c = conds[k][0]
         hit = {"<": x < c.value, "!=": (x != c.value) & ~np.isnan(x)}[c.op]
         assert compiled["train_fired"][k] == (hit & (undecided["__rs_test"] == 0).to_numpy()).sum()
+
+
+def test_trees_split_text_and_boolean_columns_too():
+    """A rule that needs a number and a text value together is found by the trees, and counted
+    exactly; paths through value indicators simplify to one value set per column."""
+    import pandas as pd
+    from studio.rules import Condition
+
+    rng = np.random.default_rng(1)
+    n = 4000
+    frame = pd.DataFrame({"amount": rng.exponential(100, n), "city": rng.choice(["a", "b", None, "c d"], n),
+                          "flag": rng.choice([True, False], n), "noise": rng.normal(size=n)})
+    frame["fraud"] = (frame["amount"] > 250) & (frame["city"] == "b") | (rng.random(n) < 0.01)
+    split = studio.Dataset.from_dataframe(frame).split("fraud", positive=True, test_size=0.3, seed=1)
+    found = mining.tree_candidates(split, depth=3)
+    assert any({c.column for c in w} == {"amount", "city"} and Condition("city", "in", ("b",)) in w for w in found)
+    for w in found:
+        for c in w:
+            if c.column == "flag":
+                assert c.op == "in" and c.value in ((True,), (False,))  # never "not in" a boolean
+    best = mining.suggestions(split, None, top=1)
+    (amount, city) = best["when"][0]
+    assert (amount.column, amount.op, city) == ("amount", ">", Condition("city", "in", ("b",)))
+    train = split.dataset.con.execute(f"SELECT * FROM {split.table} WHERE __rs_test = 0").df()
+    hit = (train["amount"] > amount.value) & (train["city"] == "b")
+    assert best["train_rows"][0] == hit.sum()
+    assert best["train_precision"][0] == (hit & (train["__rs_label"] == "true")).sum() / hit.sum()
+
+    a, b, c = (Condition("t", "not in", ("a",)), Condition("t", "not in", ("c",)), Condition("t", "in", ("b",)))
+    assert mining._simplify((a, Condition("x", ">", 1.0), b)) == (Condition("t", "not in", ("a", "c")),
+                                                                   Condition("x", ">", 1.0))
+    assert mining._simplify((a, c)) == (c,)
+    assert mining._simplify((c, Condition("t", "not in", ("b",)))) == ()       # contradicts itself
+    assert mining._simplify((c, Condition("t", "in", ("a",)))) == ()
