@@ -11,6 +11,7 @@ page change clicked while hiplot was still drawing.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
 import shutil
@@ -35,7 +36,8 @@ def serving_dir() -> Path:
         raise RuntimeError(f"hiplot's Streamlit component is missing from {BUILD_DIR}")
     page = FRAME_PAGE.read_bytes()
     digest = hashlib.sha1(page).hexdigest()[:10]
-    folder = Path(tempfile.gettempdir()) / f"rule-studio-hiplot-{hiplot.__version__}-{digest}"
+    user = "".join(ch for ch in getpass.getuser() if ch.isalnum()) or "user"  # one folder per user
+    folder = Path(tempfile.gettempdir()) / f"rule-studio-hiplot-{user}-{hiplot.__version__}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)
     bundle = folder / BUNDLE
     if not bundle.is_file() or bundle.stat().st_size != source.stat().st_size:
