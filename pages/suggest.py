@@ -4,15 +4,14 @@ list to prune, ruleminer-style templates with their metrics, and an ML baseline 
 from __future__ import annotations
 
 import hashlib
-import math
 
 import pandas as pd
 import streamlit as st
 
-from pages import session, sidebar
+from pages import fixed, session, sidebar
 from pages.components.proposal import clear, proposal_panel, propose
 from studio import charts
-from studio.baseline import MODELS, disagreements
+from studio.baseline import MODELS
 from studio.errors import StudioError
 from studio.mining import describe
 from studio.rulemetrics import METRICS, show
@@ -82,10 +81,6 @@ def _pick(frame: pd.DataFrame, event, table: str, source: str) -> None:
     propose(list(row["when"]), source, page=PAGE)
 
 
-def _fmt(value, digits: int = 4) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
-
-
 if section == SECTIONS[0]:  # the candidates beside their proposal
     table_col, proposal_col = st.columns([3, 2], gap="medium")
 elif section == SECTIONS[2]:  # the templates' ten metrics need the width: the proposal goes below
@@ -104,11 +99,11 @@ if section == SECTIONS[0]:
                    "undecided: one threshold per numeric column and direction, value sets of text columns, and "
                    "paths of depth-2 and depth-3 trees. Select a row to edit it and see its effect.")
         shown = pd.DataFrame({
-            "rule": found["rule"], "train precision": found["train_precision"].map(_fmt),
-            "test precision": found["test_precision"].map(_fmt), "train recall": found["train_recall"].map(_fmt),
-            "test recall": found["test_recall"].map(_fmt),
+            "rule": found["rule"], "train precision": found["train_precision"].map(fixed),
+            "test precision": found["test_precision"].map(fixed), "train recall": found["train_recall"].map(fixed),
+            "test recall": found["test_recall"].map(fixed),
             "train vs test": found["diverges"].map({True: "⚠ differ", False: ""}),
-            "train rows": found["train_rows"], "score": found["objective"].map(_fmt)})
+            "train rows": found["train_rows"], "score": found["objective"].map(fixed)})
         table_key = "suggest_table_" + "_".join(map(str, (rules_key, *params.values())))
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key=table_key, width="stretch",
@@ -151,15 +146,15 @@ elif section == SECTIONS[1]:
                 for name, ev in (("current rules", now), (f"with the {len(kept)} kept rules", then)):
                     for side in ("train", "test"):
                         m = ev.sides[side].metrics.positive
-                        rows.append({"rules": name, "side": side, "precision": _fmt(m.precision),
-                                     "recall": _fmt(m.recall), "F1": _fmt(m.f1)})
+                        rows.append({"rules": name, "side": side, "precision": fixed(m.precision),
+                                     "recall": fixed(m.recall), "F1": fixed(m.f1)})
                 st.table(pd.DataFrame(rows).set_index(["rules", "side"]))
                 per_rule = then.test.rules[len(s.rules.rules):]
                 if per_rule:
                     st.markdown("Each kept rule on **test**, where it decides (after the rules above it):")
                     st.table(pd.DataFrame({"rule": [r.describe() for r in kept],
                                            "rows": [f"{x.fired:,}" for x in per_rule],
-                                           "precision": [_fmt(x.precision) for x in per_rule],
+                                           "precision": [fixed(x.precision) for x in per_rule],
                                            "positives caught": [f"{x.positives:,}" for x in per_rule]}))
 
                 def add_kept(rules=candidate, n=len(kept)):
@@ -195,8 +190,8 @@ elif section == SECTIONS[2]:
             shown = pd.DataFrame({"rule": table["rule"], "rows": table["rows"]})
             for name in METRICS:
                 shown[name] = [show(v, name) for v in table[name]]
-            shown["test precision"] = table["test_precision"].map(_fmt)
-            shown["test recall"] = table["test_recall"].map(_fmt)
+            shown["test precision"] = table["test_precision"].map(fixed)
+            shown["test recall"] = table["test_recall"].map(fixed)
             shown["train vs test"] = table["diverges"].map({True: "⚠ differ", False: ""})
             table_key = f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}"
             event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
@@ -220,17 +215,17 @@ else:
                    f"one-hot encoded) in {base.fit_seconds:.1f} s; scored on the {len(base.test_rows):,} test rows. "
                    f"Test average precision {base.average_precision():.4f}.")
         summary = pd.DataFrame([
-            {"on test": f"the rules ({len(s.rules.enabled_rules)} enabled)", "precision": _fmt(rules_m.precision),
-             "recall": _fmt(rules_m.recall), "F1": _fmt(rules_m.f1)},
-            {"on test": f"{model_name}, threshold {threshold:.2f}", "precision": _fmt(at.precision),
-             "recall": _fmt(at.recall), "F1": _fmt(at.f1)},
-            {"on test": f"{model_name}, best precision at the rules' recall", "precision": _fmt(same_recall),
-             "recall": f"≥ {_fmt(rules_m.recall)}", "F1": ""}]).set_index("on test")
+            {"on test": f"the rules ({len(s.rules.enabled_rules)} enabled)", "precision": fixed(rules_m.precision),
+             "recall": fixed(rules_m.recall), "F1": fixed(rules_m.f1)},
+            {"on test": f"{model_name}, threshold {threshold:.2f}", "precision": fixed(at.precision),
+             "recall": fixed(at.recall), "F1": fixed(at.f1)},
+            {"on test": f"{model_name}, best precision at the rules' recall", "precision": fixed(same_recall),
+             "recall": f"≥ {fixed(rules_m.recall)}", "F1": ""}]).set_index("on test")
         st.table(summary)
         fig = charts.pr_figure(base.curve(), {"the rules": (rules_m.recall, rules_m.precision),
                                               f"model at {threshold:.2f}": (at.recall, at.precision)})
         st.plotly_chart(fig, key="suggest_pr", width="stretch")
-        d = disagreements(split, s.rules, base, threshold)
+        d = ex.disagreements(s.rules, model_name, threshold)
         st.markdown(f"**Held-out rows where they disagree** · the rules say `{split.positive}` and the model "
                     f"does not: {d.rules_only:,} · the model says `{split.positive}` and the rules do not: "
                     f"{d.model_only:,}")

@@ -4,20 +4,21 @@ split, scored on the same held-out rows.
 The model sees every feature column: numbers as DOUBLE (missing values kept for gradient
 boosting, imputed with the train median for the logistic model), text and boolean columns
 one-hot encoded (values unseen in train are ignored). Its test precision, recall and F1 are
-``sklearn.metrics``'s at the chosen probability threshold; the precision-recall curve is
-``sklearn.metrics.precision_recall_curve`` over the test scores.
+the studio's (equal to ``sklearn.metrics``') at the chosen probability threshold; the
+precision-recall curve is ``sklearn.metrics.precision_recall_curve`` over the test scores.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .compile import column, coordinate, fired_index_sql
-from .explore import rule_names
+from .compile import column, coordinate, fired_index_sql, rule_names
+from .metrics import Scores
 from .rules import RuleSet
 from .schema import NUMERIC
 from .split import Split
@@ -25,22 +26,6 @@ from .split import Split
 MODELS = ("gradient boosting", "logistic regression")
 MAX_CATEGORIES = 64
 ROW = "__rs_row"
-
-
-@dataclass(frozen=True)
-class PositiveScores:
-    precision: float
-    recall: float
-    f1: float
-
-
-def positive_scores(y_true: np.ndarray, y_pred: np.ndarray) -> PositiveScores:
-    """Precision, recall and F1 of the positive class, as ``sklearn.metrics`` computes them."""
-    from sklearn.metrics import f1_score, precision_score, recall_score
-
-    kw = {"zero_division": 0}
-    return PositiveScores(float(precision_score(y_true, y_pred, **kw)), float(recall_score(y_true, y_pred, **kw)),
-                          float(f1_score(y_true, y_pred, **kw)))
 
 
 @dataclass(frozen=True)
@@ -56,13 +41,19 @@ class Baseline:
     fit_seconds: float = 0.0
     train_rows: int = 0
 
-    def scores(self, threshold: float = 0.5) -> PositiveScores:
-        """Test precision, recall and F1 with "positive" where the probability is at least ``threshold``."""
-        return positive_scores(self.test_true, self.test_score >= threshold)
+    def scores(self, threshold: float = 0.5) -> Scores:
+        """Test precision, recall and F1 with "positive" where the probability is at least ``threshold``
+        (the studio's own scores, equal to ``sklearn.metrics``')."""
+        predicted = self.test_score >= threshold
+        return Scores.of(int((predicted & self.test_true).sum()), int(predicted.sum()), int(self.test_true.sum()))
 
     def curve(self) -> pd.DataFrame:
         """The test precision-recall curve: ``precision``, ``recall`` and the ``threshold`` of each point
-        (the last point, recall 0, has none)."""
+        (the last point, recall 0, has none); computed once."""
+        return self._curve
+
+    @cached_property
+    def _curve(self) -> pd.DataFrame:
         from sklearn.metrics import precision_recall_curve
 
         p, r, t = precision_recall_curve(self.test_true, self.test_score)

@@ -103,6 +103,11 @@ class Explorer:
         return self.memo(("baseline", model_name, columns),
                          lambda: fit_baseline(self.split, model_name, list(columns) if columns else None))
 
+    def disagreements(self, rules: RuleSet, model_name: str, threshold: float):
+        from .baseline import disagreements
+        return self.memo(("disagreements", rules, model_name, threshold),
+                         lambda: disagreements(self.split, rules, self.baseline(model_name), threshold))
+
     def warm(self) -> threading.Thread:
         """Compute the Explore page's defaults in a background thread."""
         def run():

@@ -66,34 +66,23 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
     every count of every candidate follows from those histograms."""
     schema = split.dataset.schema
     names = [c for c in (columns or split.features) if schema.kind(c) == NUMERIC]
-    pos = split.labels.index(split.positive)
     rows = sum(split.counts["train"].values())
     step = max(1, rows // QUANTILE_ROWS)
     levels = "[" + ", ".join(repr(i / bins) for i in range(1, bins)) + "]"
     values = ", ".join(f"{_value(c)} AS v{i}" for i, c in enumerate(names))
-    con = split.dataset.con
     with split.dataset.lock:
-        quantiles = con.execute(
+        quantiles = split.dataset.con.execute(
             "SELECT " + ", ".join(f"quantile_disc(v{i}, {levels})" for i in range(len(names)))
             + f" FROM (SELECT {values} FROM {split.table} WHERE __rs_test = 0 AND __rs_row % {step} = 0)"
         ).fetchone() if names else ()
-        edges = {c: sorted({float(v) for v in (q or []) if v is not None and math.isfinite(v)})
-                 for c, q in zip(names, quantiles)}
-        kept = [(i, c) for i, c in enumerate(names) if edges[c]]
-        hists = ", ".join(f"histogram(v{i}, [{', '.join(repr(e) for e in edges[c])}]::DOUBLE[])" for i, c in kept)
-        groups = con.execute(
-            f"SELECT p, count(*){', ' + hists if hists else ''} FROM (SELECT __rs_y = {pos} AS p, {values} "
-            f"FROM {split.table} WHERE __rs_test = 0 AND {_undecided_sql(rules, split)}) GROUP BY p").fetchall()
-    by_class = {bool(g[0]): g for g in groups}
-    undecided = sum(int(g[1]) for g in groups)
+    edges = {c: sorted({float(v) for v in (q or []) if v is not None and math.isfinite(v)})
+             for c, q in zip(names, quantiles)}
+    kept = [c for c in names if edges[c]]
+    cum, undecided = _class_histograms(split, rules, {c: edges[c] for c in kept}, side="train")
     frames = []
-    for k, (_, c) in enumerate(kept):
-        e = np.array(edges[c])
-        hist_pos = by_class[True][2 + k] if True in by_class else None
-        hist_neg = by_class[False][2 + k] if False in by_class else None
-        below_pos, n_pos = _cumulative(hist_pos, e)
-        below_neg, n_neg = _cumulative(hist_neg, e)
-        below_all, n_all = below_pos + below_neg, n_pos + n_neg
+    for c in kept:
+        e, below_all, n_all = cum[(c, "train_fired")]
+        _, below_pos, n_pos = cum[(c, "train_tp")]
         frames.append(pd.DataFrame({
             "column": np.repeat(c, 2 * len(e)), "op": np.array(["<="] * len(e) + [">"] * len(e)),
             "threshold": np.concatenate([e, e]),
@@ -279,15 +268,22 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
     return out
 
 
+_DISTINCT: dict[tuple[int, str], int] = {}  # (split id, column): distinct train values, counted once
+
+
 def _few_valued(split: Split, names: list[str]) -> list[str]:
-    """The columns among ``names`` with at most ``MAX_SET_VALUES`` distinct train values (approximately)."""
-    if not names:
-        return []
-    with split.dataset.lock:
-        distinct = split.dataset.con.execute(
-            f"SELECT {', '.join(f'approx_count_distinct({_q(n)})' for n in names)} FROM {split.table} "
-            "WHERE __rs_test = 0").fetchone()
-    return [n for n, d in zip(names, distinct) if d <= MAX_SET_VALUES]
+    """The columns among ``names`` with at most ``MAX_SET_VALUES`` distinct train values (approximately;
+    counted once per split and column)."""
+    missing = [n for n in names if (split.id, n) not in _DISTINCT]
+    if missing:
+        with split.dataset.lock:
+            distinct = split.dataset.con.execute(
+                f"SELECT {', '.join(f'approx_count_distinct({_q(n)})' for n in missing)} FROM {split.table} "
+                "WHERE __rs_test = 0").fetchone()
+        if len(_DISTINCT) > 4096:
+            _DISTINCT.clear()
+        _DISTINCT.update({(split.id, n): int(d) for n, d in zip(missing, distinct)})
+    return [n for n in names if _DISTINCT[(split.id, n)] <= MAX_SET_VALUES]
 
 
 def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
@@ -370,12 +366,10 @@ def _conjunctions(split: Split, rules: RuleSet | None, columns: list[str] | None
 
 def side_totals(split: Split, rules: RuleSet | None, side: str = "train") -> tuple[int, int]:
     """(rows, positives) of one side among the rows ``rules`` leave undecided."""
-    pos = split.labels.index(split.positive)
-    with split.dataset.lock:
-        n, n_y = split.dataset.con.execute(
-            f"SELECT count(*), count_if(__rs_y = {pos}) FROM {split.table} "
-            f"WHERE __rs_test = {int(side == 'test')} AND {_undecided_sql(rules, split)}").fetchone()
-    return int(n), int(n_y)
+    if rules is None or not rules.enabled_rules:
+        return sum(split.counts[side].values()), split.counts[side][split.positive]
+    counts = _side_counts(_grouped(split, rules, side=side), 0, _add)
+    return int(counts[f"{side}_fired"]), int(counts[f"{side}_tp"] or 0)
 
 
 _EXACT_IN_DOUBLE = ("FLOAT", "REAL", "FLOAT4", "DOUBLE", "FLOAT8", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
@@ -398,22 +392,23 @@ def _single_number(cond_list: tuple[Condition, ...], schema) -> bool:
 HISTOGRAM_FROM = 48  # candidates on one column from which its histogram is cheaper than testing each
 
 
-def _grouped(split: Split, rules: RuleSet | None, select: str, derived: str = "", params: list | None = None,
+def _grouped(split: Split, rules: RuleSet | None, select: str = "", derived: str = "", params: list | None = None,
              side: str = "both") -> dict[tuple[int, bool], tuple]:
-    """One pass over the undecided rows of one side (or both): ``select`` per (side, is positive)
-    group. The rows hold every column as itself, and the ``derived`` expressions."""
+    """One pass over the undecided rows of one side (or both): ``count(*)`` and then ``select`` per
+    (side, is positive) group. The rows hold every column as itself, and the ``derived`` expressions."""
     pos = split.labels.index(split.positive)
     where = _undecided_sql(rules, split) + ("" if side == "both" else f" AND __rs_test = {int(side == 'test')}")
     with split.dataset.lock:
         rows = split.dataset.con.execute(
-            f"SELECT __rs_t, __rs_p, {select} FROM (SELECT *, __rs_test AS __rs_t, __rs_y = {pos} AS __rs_p"
-            f"{', ' + derived if derived else ''} FROM {split.table} WHERE {where}) "
+            f"SELECT __rs_t, __rs_p, count(*){', ' + select if select else ''} FROM (SELECT *, __rs_test AS __rs_t, "
+            f"__rs_y = {pos} AS __rs_p{', ' + derived if derived else ''} FROM {split.table} WHERE {where}) "
             "GROUP BY ALL", params or []).fetchall()
     return {(int(r[0]), bool(r[1])): r[2:] for r in rows}
 
 
 def _side_counts(groups: dict, k: int, combine) -> dict[str, object]:
-    """``{side}_fired`` / ``{side}_tp`` of the k-th selected value, combining the class groups."""
+    """``{side}_fired`` / ``{side}_tp`` of the k-th selected value (0: the row count), combining the
+    class groups."""
     out = {}
     for side, name in ((0, "train"), (1, "test")):
         pos, neg = groups.get((side, True)), groups.get((side, False))
@@ -422,28 +417,42 @@ def _side_counts(groups: dict, k: int, combine) -> dict[str, object]:
     return out
 
 
-def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition], side: str = "both"
-                      ) -> dict[str, np.ndarray]:
-    """(fired, true positives) per side of single comparisons, from one pass: per column, DuckDB's
-    histogram over every bound t and the double just below it, so that ``v < t`` is ``v <= prev(t)``.
-    Missing values (and NaN, read as missing) are in no bin, as no comparison holds on them."""
-    names = list(dict.fromkeys(c.column for c in conds))
-    bounds = {n: sorted({b for c in conds if c.column == n
-                         for b in (float(c.value), math.nextafter(float(c.value), -math.inf))}) for n in names}
+def _add(a, b):
+    return (a or 0) + (b or 0)
+
+
+def _merged(a, b) -> dict:
+    out = dict(a or {})
+    for key, v in (b or {}).items():
+        out[key] = out.get(key, 0) + v
+    return out
+
+
+def _class_histograms(split: Split, rules: RuleSet | None, bounds: dict[str, list[float]], side: str = "both"
+                      ) -> tuple[dict, int]:
+    """One pass over the undecided rows: per column, DuckDB's histogram over its sorted ``bounds``, per
+    side and class. Returns ``{(column, "{side}_fired" | "{side}_tp"): (bounds, rows at or below each
+    bound, rows with a value)}`` and the number of rows passed over. Missing values (and NaN, read as
+    missing) are in no bin."""
+    names = list(bounds)
     select = ", ".join(f"histogram({_value(n)}, [{', '.join(repr(b) for b in bounds[n])}]::DOUBLE[])" for n in names)
     groups = _grouped(split, rules, select, side=side)
-
-    def merged(a, b):
-        out = dict(a or {})
-        for key, v in (b or {}).items():
-            out[key] = out.get(key, 0) + v
-        return out
-
     cum = {}
     for k, n in enumerate(names):
         e = np.array(bounds[n])
-        for key, hist in _side_counts(groups, k, merged).items():
+        for key, hist in _side_counts(groups, 1 + k, _merged).items():
             cum[(n, key)] = (e, *_cumulative(hist, e))
+    return cum, sum(int(g[0]) for g in groups.values())
+
+
+def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition], side: str = "both"
+                      ) -> dict[str, np.ndarray]:
+    """(fired, true positives) per side of single comparisons, from one pass of histograms over every
+    bound t and the double just below it, so that ``v < t`` is ``v <= prev(t)``."""
+    names = list(dict.fromkeys(c.column for c in conds))
+    bounds = {n: sorted({b for c in conds if c.column == n
+                         for b in (float(c.value), math.nextafter(float(c.value), -math.inf))}) for n in names}
+    cum, _ = _class_histograms(split, rules, bounds, side)
     out = {f"{side}_{what}": np.zeros(len(conds), dtype=np.int64)
            for side in ("train", "test") for what in ("fired", "tp")}
     for j, c in enumerate(conds):
@@ -480,7 +489,7 @@ def _tested_counts(split: Split, rules: RuleSet | None, candidates: list[tuple[C
     out = {f"{side}_{what}": np.zeros(len(candidates), dtype=np.int64)
            for side in ("train", "test") for what in ("fired", "tp")}
     for k in range(len(candidates)):
-        for key, v in _side_counts(groups, k, lambda a, b: (a or 0) + (b or 0)).items():
+        for key, v in _side_counts(groups, 1 + k, _add).items():
             out[key][k] = v or 0
     return out
 

@@ -7,6 +7,7 @@ import itertools
 import pandas as pd
 import streamlit as st
 
+from pages import fixed
 from studio.errors import RuleSetError
 from studio.rules import Condition, Rule
 from studio.schema import condition_problems
@@ -71,7 +72,7 @@ def _stats_tables(s: StudioSession, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
                        for name, attr in (("precision", "precision"), ("recall", "recall"), ("F1", "f1"))}
         stat = ev.sides[side].rules[-1]
         alone[side] = {"rows it decides": f"{stat.fired:,}",
-                       "precision": "–" if stat.precision is None else f"{stat.precision:.4f}",
+                       "precision": fixed(stat.precision),
                        "positives caught": f"{stat.positives:,} ({stat.positive_share:.1%})"}
     return pd.DataFrame(added), pd.DataFrame(alone)
 
