@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 import studio  # noqa: E402
 from studio.rules import rule  # noqa: E402
 
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy  # noqa: E402
-from studio_page import choose, fill, wait_idle  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy  # noqa: E402
+from tests.support.studio_page import choose, fill, wait_idle  # noqa: E402
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

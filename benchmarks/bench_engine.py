@@ -89,7 +89,7 @@ def small(repeats: int) -> dict:
     print(f"studio   refresh after enable/disable/reorder/relabel (no new query): median {ms(toggle)}")
 
     # The studio's own prediction, to check that every peer agrees with it.
-    pred_sql = studio.compile.prediction_sql(rules, data.schema).sql("duckdb")
+    pred_sql = studio.engine.compile.prediction_sql(rules, data.schema).sql("duckdb")
     ours = data.con.execute(f"SELECT {pred_sql} FROM {split.table} ORDER BY __rs_row").fetchnumpy()
     ours = np.asarray(list(ours.values())[0])
 
@@ -130,10 +130,10 @@ def small(repeats: int) -> dict:
 
 def large_input(rows: int) -> Path:
     """A Parquet file of ``rows`` distinct synthetic rows (same generator, fraud rate kept), made once."""
-    path = studio.bundled.cache_dir() / f"creditcard-synthetic-{rows}-rows.parquet"
+    path = studio.data.bundled.cache_dir() / f"creditcard-synthetic-{rows}-rows.parquet"
     if not path.exists():
-        positives = round(studio.synthetic.N_POSITIVE / studio.synthetic.N_ROWS * rows)
-        frame = studio.synthetic.generate(n_rows=rows, n_positive=positives, seed=rows)
+        positives = round(studio.data.synthetic.N_POSITIVE / studio.data.synthetic.N_ROWS * rows)
+        frame = studio.data.synthetic.generate(n_rows=rows, n_positive=positives, seed=rows)
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect()
         con.register("frame", frame)  # written by DuckDB: row groups of 122,880 rows, as most writers do

@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import studio  # noqa: E402
-from studio.explore import MAX_POINTS  # noqa: E402
+from studio.explore.sample import MAX_POINTS  # noqa: E402
 
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy  # noqa: E402
-from studio_page import wait_idle  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy  # noqa: E402
+from tests.support.studio_page import wait_idle  # noqa: E402
 
 HIPLOT = 'iframe[title*="hiplot"]'
 VIEWS = {"Parallel coordinates (plotly)": ".js-plotly-plot .parcoords",

@@ -3,7 +3,7 @@
     bash benchmarks/setup-bench-env.sh
     .venv-bench/bin/python benchmarks/bench_export.py [--rows 10000000] [--quick]
 
-- batch: ``studio.scoring.score_file`` (what ``python -m studio score`` runs) on a Parquet file of
+- batch: ``studio.runtime.scoring.score_file`` (what ``python -m studio score`` runs) on a Parquet file of
   10 million distinct rows from the synthetic credit-card generator, ten rules, every input column written
   back plus ``prediction`` and ``rule``; side by side, the peers' ``predict`` on rows already in
   memory (no file reading or writing for them) — human-learn's CaseWhenRuler and sklearn2pmml's
@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 
 import studio  # noqa: E402
 from bench_engine import TEN_RULES, large_input, ruleset  # noqa: E402
-from studio.scoring import score_file  # noqa: E402
+from studio.runtime.scoring import score_file  # noqa: E402
 
 PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"
 
@@ -113,7 +113,7 @@ def api(requests_single: int, requests_batch: int, work: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        frame = duckdb.sql(f"SELECT * FROM read_parquet('{studio.synthetic.ensure_parquet(studio.bundled.cache_dir())}') "
+        frame = duckdb.sql(f"SELECT * FROM read_parquet('{studio.data.synthetic.ensure_parquet(studio.data.bundled.cache_dir())}') "
                            "LIMIT 1000").df()
         records = json.loads(frame.to_json(orient="records"))
         for size, n in ((1, requests_single), (1000, requests_batch)):

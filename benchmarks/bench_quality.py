@@ -27,8 +27,8 @@ from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
 import studio  # noqa: E402
 from studio import mining  # noqa: E402
-from studio.baseline import MODELS, fit_baseline  # noqa: E402
-from studio.schema import NUMERIC  # noqa: E402
+from studio.mining.baseline import MODELS, fit_baseline  # noqa: E402
+from studio.data.schema import NUMERIC  # noqa: E402
 
 CASES = [("creditcard-synthetic", "Class", 1, []),
          ("bank-marketing", "y", "yes", ["duration"])]

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import studio  # noqa: E402
 from studio import mining  # noqa: E402
-from studio.rulemetrics import rule_metrics  # noqa: E402
-from studio.templates import template_metrics  # noqa: E402
+from studio.mining.rulemetrics import rule_metrics  # noqa: E402
+from studio.mining.templates import template_metrics  # noqa: E402
 
 RULEMINER_METRICS = ["abs support", "abs exceptions", "confidence", "support", "added value", "casual confidence",
                      "lift", "rule power factor"]  # ruleminer 1.0.3 computes these (and conviction, below)

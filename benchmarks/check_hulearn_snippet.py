@@ -46,7 +46,7 @@ def main() -> None:
         scope: dict = {}
         exec(compile(export(rs, "human-learn"), "<snippet>", "exec"), scope)
         got = np.asarray(scope["clf"].predict(frame), dtype=np.int64)
-        sql = studio.compile.prediction_sql(rs, data.schema).sql("duckdb")
+        sql = studio.engine.compile.prediction_sql(rs, data.schema).sql("duckdb")
         want = data.con.execute(f"SELECT {sql} FROM data ORDER BY rowid").fetchnumpy()
         want = np.asarray(list(want.values())[0], dtype=np.int64)
         naive = peers.hulearn_predictor([(r.when[0].column, r.when[0].op, r.when[0].value, r.then) for r in rules], 0)

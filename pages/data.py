@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import session, sidebar
-from studio.bundled import BUNDLED
+from pages.components.frame import page_session
+from studio.data.bundled import BUNDLED
 from studio.errors import StudioError
-from studio.session import SplitChoice
+from studio.session.studio import SplitChoice
 
-s = session()
-sidebar(s)
+s = page_session()
 MAX_CLASSES = 50
 
 

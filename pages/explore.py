@@ -8,17 +8,18 @@ import json
 import numpy as np
 import streamlit as st
 
-from pages import session, sidebar
+from pages.components.frame import page_session
 from pages.components.hiplot_chart import hiplot_chart
 from pages.components.proposal import proposal_panel, propose
-from studio import charts
-from studio.explore import DEFAULT_NEGATIVES, MAX_POINTS, default_columns, drawable_columns
-from studio.rules import Condition
-from studio.schema import NUMERIC
-from studio.selection import condition_from_lasso, conditions_from_box, conditions_from_brush, selected_rows
+from studio.explore import figures
+from studio.explore.groups import color_groups
+from studio.explore.ranking import default_columns
+from studio.explore.sample import DEFAULT_NEGATIVES, MAX_POINTS, drawable_columns
+from studio.rules.condition import Condition
+from studio.data.schema import NUMERIC
+from studio.explore.selection import condition_from_lasso, conditions_from_box, conditions_from_brush, selected_rows
 
-s = session()
-sidebar(s)
+s = page_session()
 split, schema = s.split, s.dataset.schema
 
 st.title("Explore")
@@ -36,7 +37,7 @@ color_mode = c_color.radio("Colour by", ("class", "rule outcome", "rule fired"),
                            help="Rule outcome: TP / FP / FN / TN of the current rules on each drawn row. "
                                 "Rule fired: the rule that decided each drawn row (or the default).")
 
-ex = s.explorer
+ex = s.cache
 n_neg, seed = int(negatives), int(seed)
 sample = ex.sample(n_neg, seed)
 frame = sample.frame
@@ -46,7 +47,7 @@ st.caption(sample.describe() + " The held-out split judges every proposed rule."
 
 by = "rule" if color_mode == "rule fired" else "outcome"
 outcome = ex.outcomes(s.rules, n_neg, seed) if color_mode != "class" else None
-groups = charts.color_groups(frame, split.positive, outcome, by)
+groups = color_groups(frame, split.positive, outcome, by)
 
 chosen = st.multiselect(
     "Columns (best separating first; add or remove any)", [x.column for x in separations],
@@ -100,8 +101,8 @@ with chart_col:
             lines = st.number_input("Negative lines in this view", min_value=0, max_value=n_neg,
                                     value=min(PARCOORDS_NEGATIVES, n_neg), step=500, key="explore_parcoords_lines",
                                     help="plotly draws these lines with WebGL, which is slow without a graphics card.")
-            shown = charts.thin_negatives(frame, split.positive, int(lines), seed)
-            fig = charts.parcoords(shown, chosen, groups.loc[shown.index])
+            shown = figures.thin_negatives(frame, split.positive, int(lines), seed)
+            fig = figures.parcoords(shown, chosen, groups.loc[shown.index])
             st.caption(f"{len(shown):,} lines (every drawn positive, {int(lines):,} negatives). plotly's brushing is "
                        "for looking only (it is not reported back): brush in the hiplot view to make a rule.")
             st.plotly_chart(fig, key="explore_parcoords", width="stretch")
@@ -111,8 +112,8 @@ with chart_col:
         x = x_col.selectbox("x", numeric, index=numeric.index(first[0]) if first else 0, key="explore_x")
         y = y_col.selectbox("y", numeric, index=numeric.index(first[1]) if len(first) > 1 else 0, key="explore_y")
         marginals = m_col.checkbox("Marginals", value=True, key="explore_marginals")
-        fig = charts.scatter(frame, x, y, groups, marginals=marginals)
-        st.caption(f"{charts.points_in(fig):,} points. Drag a box (or pick the lasso in the toolbar) to select.")
+        fig = figures.scatter(frame, x, y, groups, marginals=marginals)
+        st.caption(f"{figures.points_in(fig):,} points. Drag a box (or pick the lasso in the toolbar) to select.")
         event = st.plotly_chart(fig, key=f"explore_scatter_{x}_{y}", on_select="rerun",
                                 selection_mode=("box", "lasso"), width="stretch")
         selection = event.selection if event else None
@@ -139,7 +140,7 @@ with chart_col:
                                   index=1 if auc is not None and auc < 0.5 else 0,  # where the positives lie
                                   format_func=lambda d: f"{name} {d} t")
         hist = ex.histogram(name)
-        st.plotly_chart(charts.histogram(hist), key="explore_histogram", width="stretch")
+        st.plotly_chart(figures.histogram(hist), key="explore_histogram", width="stretch")
         curve = ex.curve(name, direction)
         points = curve.points
         if len(points) >= 2:
@@ -151,7 +152,7 @@ with chart_col:
             t = st.slider(f"Threshold t (train F1 is highest at {best:.{digits}f})", lo, hi,
                           value=round(best, digits), step=round(step, digits) or step,
                           key=f"explore_t_{name}_{direction}", format=f"%.{digits}f")
-            st.plotly_chart(charts.threshold_figure(curve, t), key="explore_curve", width="stretch")
+            st.plotly_chart(figures.threshold_figure(curve, t), key="explore_curve", width="stretch")
             value = round(t, digits)
             _take("threshold", [name, direction, value],
                   lambda: [Condition(name, direction, int(value) if digits == 0 else value)])

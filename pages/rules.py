@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import pct, session, sidebar
+from pages.components.condition_editor import Labels, condition_widgets, form_state
+from pages.components.format import pct
+from pages.components.frame import page_session
 from studio.errors import RuleSetError, StudioError
-from studio.rules import Condition, Rule
-from studio.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL, condition_problems
-from studio.summary import operators_for
+from studio.rules import operators
+from studio.rules.condition import Condition
+from studio.rules.model import Rule
+from studio.rules.validate import condition_problems
 
-s = session()
-sidebar(s)
+s = page_session()
 
 # ---------------------------------------------------------------- draft state
 DRAFT = "draft_conditions"  # list of condition ids shown in the form
@@ -54,19 +56,11 @@ def load_into_form(index: int) -> None:
     for cond in rule.when:
         cid = _new_condition_id()
         ids.append(cid)
-        if cond.op not in operators_for(profiles[cond.column].kind):
+        kind = profiles[cond.column].kind
+        if cond.op not in operators.offered_for(kind):
             st.session_state[f"c{cid}_fixed"] = cond  # e.g. a polygon drawn on the Explore page: kept as it is
             continue
-        st.session_state[f"c{cid}_col"] = cond.column
-        st.session_state[f"c{cid}_op"] = cond.op
-        kind = profiles[cond.column].kind
-        key = f"c{cid}_{cond.column}"
-        if cond.op == "between":
-            st.session_state[f"{key}_lo"], st.session_state[f"{key}_hi"] = cond.value
-        elif cond.op in ("in", "not in"):
-            st.session_state[f"{key}_vals"] = list(cond.value)
-        elif cond.value is not None:
-            st.session_state[f"{key}_v"] = float(cond.value) if kind == NUMERIC else cond.value
+        st.session_state.update(form_state(f"c{cid}", cond, kind))
     st.session_state[DRAFT] = ids
     st.session_state[EDITING] = index
     st.session_state["draft_name"] = rule.name
@@ -74,10 +68,6 @@ def load_into_form(index: int) -> None:
 
 
 # ---------------------------------------------------------------- form widgets
-def _number(value: float, integral: bool):
-    return int(value) if integral and float(value).is_integer() else float(value)
-
-
 def condition_editor(cid: int, position: int) -> Condition | str | None:
     """Widgets for one condition; returns the Condition, or a message when it is incomplete."""
     fixed = st.session_state.get(f"c{cid}_fixed")
@@ -92,55 +82,11 @@ def condition_editor(cid: int, position: int) -> Condition | str | None:
     if st.session_state.get(col_key) not in features:
         st.session_state.pop(col_key, None)
     column = c_col.selectbox(f"Column {position}", features, key=col_key)
+    c_del.button("", icon=":material/close:", key=f"c{cid}_del", help="Remove this condition", on_click=remove_condition,
+                 args=(cid,), disabled=len(st.session_state[DRAFT]) == 1)
     prof = profiles[column]
-    ops = operators_for(prof.kind)
-    op_key = f"c{cid}_op"
-    if st.session_state.get(op_key) not in ops:
-        st.session_state[op_key] = ops[0] if prof.kind != NUMERIC else ">"
-    op = c_op.selectbox(f"Operator {position}", ops, key=op_key)
-    c_del.button("", icon=":material/close:", key=f"c{cid}_del", help="Remove this condition", on_click=remove_condition, args=(cid,),
-                 disabled=len(st.session_state[DRAFT]) == 1)
-    key = f"c{cid}_{column}"
-    with c_val:
-        if op in ("is null", "is not null"):
-            st.caption(f"{prof.missing:,} missing values in `{column}`")
-            return Condition(column, op)
-        if prof.kind == NUMERIC:
-            integral = prof.type.upper().endswith("INT") or prof.type.upper() in ("BIGINT", "INTEGER", "SMALLINT")
-            rng = f"range {prof.min:g} … {prof.max:g}" if prof.min is not None else "no values"
-            default = round(float(prof.mean or 0.0), 2)
-            if op == "between":
-                lo_col, hi_col = st.columns(2)
-                lo = lo_col.number_input(f"Low {position} ({rng})", value=default, key=f"{key}_lo", format="%g")
-                hi = hi_col.number_input(f"High {position}", value=default, key=f"{key}_hi", format="%g")
-                if lo > hi:
-                    return "the low bound is above the high bound"
-                return Condition(column, op, (_number(lo, integral), _number(hi, integral)))
-            value = st.number_input(f"Value {position} ({rng})", value=default, key=f"{key}_v", format="%g")
-            return Condition(column, op, _number(value, integral))
-        if prof.kind == STRING:
-            options = [v for v, _ in prof.top]
-            counts = dict(prof.top)
-            label = f"{prof.distinct:,} distinct values" + (", the most frequent shown" if prof.distinct > len(options) else "")
-            if op in ("in", "not in"):
-                values = st.multiselect(f"Values {position} ({label})", options, key=f"{key}_vals",
-                                        format_func=lambda v: f"{v} ({counts.get(v, 0):,})", accept_new_options=True)
-                return Condition(column, op, tuple(values)) if values else "choose at least one value"
-            value = st.selectbox(f"Value {position} ({label})", options, key=f"{key}_v",
-                                 format_func=lambda v: f"{v} ({counts.get(v, 0):,})", accept_new_options=True)
-            return Condition(column, op, value) if value is not None else "choose a value"
-        if prof.kind == BOOLEAN:
-            return Condition(column, op, st.selectbox(f"Value {position}", [True, False], key=f"{key}_v"))
-        if prof.kind == TEMPORAL:
-            hint = f"{prof.min} … {prof.max}"
-            if op == "between":
-                lo_col, hi_col = st.columns(2)
-                lo = lo_col.text_input(f"From {position} ({hint})", value=str(prof.min or ""), key=f"{key}_lo")
-                hi = hi_col.text_input(f"To {position}", value=str(prof.max or ""), key=f"{key}_hi")
-                return Condition(column, op, (lo, hi))
-            return Condition(column, op, st.text_input(f"Value {position} ({hint})", value=str(prof.min or ""),
-                                                       key=f"{key}_v"))
-    return f"column {column!r} cannot be compared"
+    return condition_widgets(f"c{cid}", Labels.numbered(position), column, prof, operators.offered_for(prof.kind),
+                             c_op, c_val)
 
 
 def draft_rule() -> tuple[Rule | None, list[str]]:

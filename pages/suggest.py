@@ -8,17 +8,17 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages import fixed, session, sidebar
+from pages.components.format import fixed
+from pages.components.frame import page_session
 from pages.components.proposal import clear, proposal_panel, propose
-from studio import charts
-from studio.baseline import MODELS
+from studio.explore import figures
+from studio.mining.baseline import MODELS
 from studio.errors import StudioError
-from studio.mining import describe
-from studio.rulemetrics import METRICS, show
+from studio.mining.search import describe
+from studio.mining.rulemetrics import METRICS, show
 
-s = session()
-sidebar(s)
-split, ex = s.split, s.explorer
+s = page_session()
+split, ex = s.split, s.cache
 PAGE = "suggest"
 
 # Streamlit forgets a widget's value on a run where the widget is not drawn: the settings of every
@@ -222,7 +222,7 @@ else:
             {"on test": f"{model_name}, best precision at the rules' recall", "precision": fixed(same_recall),
              "recall": f"≥ {fixed(rules_m.recall)}", "F1": ""}]).set_index("on test")
         st.table(summary)
-        fig = charts.pr_figure(base.curve(), {"the rules": (rules_m.recall, rules_m.precision),
+        fig = figures.pr_figure(base.curve(), {"the rules": (rules_m.recall, rules_m.precision),
                                               f"model at {threshold:.2f}": (at.recall, at.precision)})
         st.plotly_chart(fig, key="suggest_pr", width="stretch")
         d = ex.disagreements(s.rules, model_name, threshold)

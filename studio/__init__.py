@@ -8,12 +8,12 @@
     >>> report.test.metrics.positive
 """
 
-from .bundled import BUNDLED, DEFAULT_DATASET, load, load_openml
-from .datasets import Dataset
+from .data.bundled import BUNDLED, DEFAULT_DATASET, load, load_openml
+from .data.dataset import Dataset
+from .data.split import Split, make_split
+from .engine.evaluate import Evaluation, evaluate
 from .errors import DataError, RuleSetError, StudioError
-from .evaluate import Evaluation, evaluate
 from .rules import FORMAT, OPERATORS, Condition, Polygon, Rule, RuleSet, rule, ruleset
-from .split import Split, make_split
 
 __all__ = ["BUNDLED", "DEFAULT_DATASET", "FORMAT", "OPERATORS", "Condition", "DataError", "Dataset",
            "Evaluation", "Polygon", "Rule", "RuleSet", "RuleSetError", "Split", "StudioError", "evaluate", "load",

@@ -10,19 +10,23 @@ import argparse
 import json
 import sys
 
-import duckdb
-
 from pathlib import Path
 
-from .bundled import BUNDLED, load
-from .datasets import file_schema
+import duckdb
+
+from .data.bundled import BUNDLED, load
+from .data.connection import connect
+from .data.sources import file_schema
+from .engine.evaluate import evaluate
+from .engine.report import render
 from .errors import StudioError
-from .evaluate import evaluate
 from .export import DIALECTS, FORMATS, export
-from .report import render
-from .rules import RuleSet
-from .schema import check_ruleset
-from .scoring import score_file
+from .mining.rulemetrics import show
+from .mining.search import greedy_rules, suggestions
+from .mining.templates import template_metrics
+from .rules.model import RuleSet
+from .rules.validate import check_ruleset
+from .runtime.scoring import score_file
 
 EXIT_BAD_INPUT = 2
 
@@ -124,7 +128,7 @@ def _schema_of(data: str | None):
         return None
     if data in BUNDLED:
         return load(data).schema
-    con = duckdb.connect(":memory:")
+    con = connect()
     try:
         return file_schema(con, data)
     finally:
@@ -139,12 +143,12 @@ def _export(args) -> str:
     text = export(rules, args.to, dialect=args.dialect, schema=schema, table=args.table)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        return f"wrote {FORMATS[args.to][0]} to {args.output}"
+        return f"wrote {FORMATS[args.to].label} to {args.output}"
     return text.rstrip("\n")
 
 
 def _serve(args) -> str:
-    from .serve import serve
+    from .runtime.serve import serve
     rules = RuleSet.load(args.rules)
     schema = _schema_of(args.data)
     if schema is not None:
@@ -175,9 +179,6 @@ def _records(frame) -> str:
 
 
 def _suggest(args) -> str:
-    from .mining import greedy_rules, suggestions
-    from .rulemetrics import show
-    from .templates import template_metrics
     rules = RuleSet.load(args.rules) if args.rules else None
     split = _split_for(args, rules)
     if rules is not None:

@@ -1,14 +1,11 @@
+"""Fixtures shared by every test: the synthetic credit-card data, its split, the tutorial's rules."""
+
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import studio  # noqa: E402
-
-from sample_rules import TUTORIAL_RULES  # noqa: E402
+import studio
+from tests.support.sample_rules import TUTORIAL_RULES
 
 
 @pytest.fixture(scope="session")

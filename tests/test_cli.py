@@ -10,7 +10,7 @@ import pytest
 import studio
 from studio.cli import main
 
-from sample_rules import ROOT, TUTORIAL_RULES
+from tests.support.sample_rules import ROOT, TUTORIAL_RULES
 
 
 def run(*args):
@@ -110,7 +110,7 @@ def test_suggest_lists_candidates_with_train_and_test_side_by_side(rules_file, c
 
 def test_suggest_scores_templates_and_builds_a_list(credit_split, capsys):
     from studio import mining
-    from studio.templates import template_metrics
+    from studio.mining.templates import template_metrics
 
     template = '{"V1[47]"} <= quantile(0.001)'
     assert main(["suggest", "creditcard-synthetic", "--template", template, "--template", '{"V14"} < -100',

@@ -7,11 +7,15 @@ import itertools
 import pandas as pd
 import streamlit as st
 
-from pages import fixed
 from studio.errors import RuleSetError
-from studio.rules import Condition, Rule
-from studio.schema import condition_problems
-from studio.session import StudioSession
+from studio.rules import operators
+from studio.rules.condition import Condition
+from studio.rules.model import Rule
+from studio.rules.validate import condition_problems
+from studio.session.studio import StudioSession
+
+from .condition_editor import Labels, condition_widgets
+from .format import fixed
 
 _ids = itertools.count(1)
 
@@ -26,39 +30,20 @@ def clear(page: str = "explore") -> None:
     st.session_state.pop(f"{page}_proposal", None)
 
 
-def _decimals(value) -> int:
-    text = repr(float(value))
-    return 0 if "e" in text else max(1, len(text.split(".")[1])) if "." in text else 0
-
-
-def _number(label: str, value, key: str):
-    d = min(_decimals(value), 10)
-    out = st.number_input(label, value=float(value), key=key, format=f"%.{d}f", step=10.0 ** -d if d else 1.0)
-    return int(out) if isinstance(value, int) and float(out).is_integer() else float(out)
-
-
-def _edit(cond: Condition, key: str, categories: dict) -> Condition | str:
-    """Widgets for one proposed condition; returns the edited condition or a message."""
-    if cond.op == "between":
-        lo_col, hi_col = st.columns(2)
-        with lo_col:
-            lo = _number(f"{cond.column} from", cond.value[0], f"{key}_lo")
-        with hi_col:
-            hi = _number(f"{cond.column} to", cond.value[1], f"{key}_hi")
-        return "the low bound is above the high bound" if lo > hi else Condition(cond.column, "between", (lo, hi))
-    if cond.op in (">", ">=", "<", "<="):
-        op_col, val_col = st.columns([1, 3])
-        op = op_col.selectbox(f"{cond.column} operator", (">", ">=", "<", "<="), index=(">", ">=", "<", "<=").index(cond.op),
-                              key=f"{key}_op")
-        with val_col:
-            value = _number(f"{cond.column} value", cond.value, f"{key}_v")
-        return Condition(cond.column, op, value)
-    if cond.op == "in":
-        options = list(dict.fromkeys(list(cond.value) + list(categories.get(cond.column, ()))))
-        picked = st.multiselect(f"{cond.column} in", options, default=list(cond.value), key=f"{key}_vals")
-        return Condition(cond.column, "in", tuple(picked)) if picked else "choose at least one value"
-    st.markdown(f"`{cond.describe()}`")
-    return cond
+def _editor(s: StudioSession, cond: Condition, key: str, categories: dict) -> Condition | str:
+    """The shared condition editor for one proposed condition: its column fixed, the operators of
+    its shape that the column's kind offers."""
+    prof = s.profiles().get(cond.column)
+    if prof is None or cond.shape == operators.POLYGON:
+        st.markdown(f"`{cond.describe()}`")
+        return cond
+    ops = tuple(o for o in operators.offered_for(prof.kind) if operators.get(o).shape == cond.shape) or (cond.op,)
+    if cond.shape in (operators.SCALAR, operators.LIST) and len(ops) > 1:
+        op_area, value_area = st.columns([1, 3])
+    else:
+        op_area = value_area = st.container()
+    return condition_widgets(key, Labels.named(cond.column), cond.column, prof, ops, op_area, value_area,
+                             start=cond, categories=categories)
 
 
 def _stats_tables(s: StudioSession, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -105,7 +90,7 @@ def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
         use_col, edit_col = st.columns([0.7, 9], vertical_alignment="bottom")
         use = use_col.checkbox("use", value=True, key=f"p{pid}_{i}_use", label_visibility="collapsed")
         with edit_col:
-            edited = _edit(cond, f"p{pid}_{i}", categories)
+            edited = _editor(s, cond, f"p{pid}_{i}", categories)
         if not use:
             continue
         if isinstance(edited, str):

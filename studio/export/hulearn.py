@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import inspect
 
-from ..compile import rule_names
-from ..pyeval import condition_mask, polygon_mask
-from ..rules import RuleSet
-from .python import _call, _comment, uses_polygons
+from ..rules.model import RuleSet
+from ..runtime.pyeval import condition_mask, polygon_mask
+from .python import _call, _comment, operator_table, used_operators, uses_polygons
+from .registry import ExportFormat, register
 
 
 def to_hulearn(rules: RuleSet) -> str:
-    names = rule_names(rules)
+    names = rules.names()
     lines = [
         '"""Rules exported from Rule Studio for human-learn (pip install human-learn).',
         "",
@@ -27,6 +27,9 @@ def to_hulearn(rules: RuleSet) -> str:
         "import pandas as pd",
         "from hulearn.classification import FunctionClassifier",
         "from hulearn.experimental import CaseWhenRuler",
+        "",
+        "",
+        operator_table(used_operators(rules)),
         "",
         "",
         inspect.getsource(condition_mask).rstrip(),
@@ -66,3 +69,8 @@ def to_hulearn(rules: RuleSet) -> str:
             stoppers.append(test)
     lines += ["    return np.asarray(ruler.predict(dataf))", "", "", "clf = FunctionClassifier(make_prediction)", ""]
     return "\n".join(lines)
+
+
+register(ExportFormat(
+    "human-learn", "human-learn snippet", ".py", "python",
+    "`CaseWhenRuler` rules in a `FunctionClassifier`, first-hit semantics kept.", to_hulearn))

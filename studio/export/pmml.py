@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..compile import rule_names
-from ..rules import POLYGON, RuleSet
-from ..schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema, rule_column_kinds
+from ..data.schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema
+from ..rules import operators
+from ..rules.model import RuleSet
+from ..rules.validate import rule_column_kinds
 from ..version import __version__
 from .errors import ExportError
+from .registry import ExportFormat, register
 
 NS = "http://www.dmg.org/PMML-4_4"
-_OPERATORS = {"<": "lessThan", "<=": "lessOrEqual", ">": "greaterThan", ">=": "greaterOrEqual",
-              "==": "equal", "!=": "notEqual", "is null": "isMissing", "is not null": "isNotMissing"}
 
 
 def _text(value) -> str:
@@ -72,31 +72,31 @@ def _label_type(rules: RuleSet) -> str:
     return "string"
 
 
-_ORDERING = ("<", "<=", ">", ">=", "between")
-
-
 def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
-    if cond.op in _ORDERING and kinds[cond.column] != NUMERIC:
+    """The operator's PMML form (from the registry): a SimplePredicate, an AND of two for a pair,
+    a SimpleSetPredicate for a list."""
+    op = operators.get(cond.op)
+    if op.pmml is None:
+        raise ExportError(f"PMML export cannot express the operator {cond.op!r}"
+                          + (f": {op.pmml_refusal}" if op.pmml_refusal else ""))
+    if op.orders and kinds[cond.column] != NUMERIC:
         raise ExportError(f"PMML cannot order text: {cond.op!r} on column {cond.column!r}; for text use "
                           "==, !=, in, not in or the null tests")
-    if cond.op in _OPERATORS:
-        attrs = {"field": cond.column, "operator": _OPERATORS[cond.op]}
+    if op.shape in (operators.SCALAR, operators.NONE):
+        attrs = {"field": cond.column, "operator": op.pmml}
         if cond.value is not None:
             attrs["value"] = _text(cond.value)
         return ET.Element("SimplePredicate", attrs)
-    if cond.op == "between":
+    if op.shape == operators.PAIR:
         both = ET.Element("CompoundPredicate", booleanOperator="and")
-        both.append(ET.Element("SimplePredicate", field=cond.column, operator="greaterOrEqual",
-                               value=_text(cond.value[0])))
-        both.append(ET.Element("SimplePredicate", field=cond.column, operator="lessOrEqual",
-                               value=_text(cond.value[1])))
+        for name, value in zip(op.pmml, cond.value):
+            both.append(ET.Element("SimplePredicate", field=cond.column, operator=name, value=_text(value)))
         return both
-    if cond.op in ("in", "not in"):
+    if op.shape == operators.LIST:
         if kinds[cond.column] == BOOLEAN:
             raise ExportError(f"PMML export of {cond.op!r} on the boolean column {cond.column!r} is not "
                               "supported; use == or != instead")
-        pred = ET.Element("SimpleSetPredicate", field=cond.column,
-                          booleanOperator="isIn" if cond.op == "in" else "isNotIn")
+        pred = ET.Element("SimpleSetPredicate", field=cond.column, booleanOperator=op.pmml)
         pred.append(_array(cond.value))
         return pred
     raise ExportError(f"PMML export cannot express the operator {cond.op!r}")
@@ -105,15 +105,16 @@ def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
 def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = None) -> str:
     """A PMML 4.4 document; ``schema`` (the dataset's columns) types the DataDictionary."""
     target = target or rules.target or "target"
-    names = rule_names(rules)
+    names = rules.names()
     for i, rule in rules.enabled_rules:
         for cond in rule.when:
-            if cond.op == POLYGON:
+            op = operators.get(cond.op)
+            if op.pmml is None:
+                what = "polygon" if op.shape == operators.POLYGON else repr(op.name)
                 raise ExportError(
-                    f"PMML export cannot express the polygon condition of {names[i]!r} "
-                    f"({cond.describe()}): a PMML predicate compares one field with constants, and a polygon "
-                    "would need derived fields; export to Python, the scikit-learn estimator or SQL instead, "
-                    "or disable the rule")
+                    f"PMML export cannot express the {what} condition of {names[i]!r} ({cond.describe()}): "
+                    f"{op.pmml_refusal or 'PMML has no such predicate'}; export to Python, the scikit-learn "
+                    "estimator or SQL instead, or disable the rule")
     kinds = rule_column_kinds(rules, schema)
     if target in kinds:
         raise ExportError(f"the target {target!r} is also used in a condition")
@@ -158,3 +159,8 @@ def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = N
                 both.append(_predicate(cond, kinds))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+register(ExportFormat(
+    "pmml", "PMML 4.4 RuleSetModel", ".pmml", "xml",
+    "PMML 4.4 RuleSetModel (firstHit), typed by this dataset's columns.", to_pmml, options=("schema",)))

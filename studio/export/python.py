@@ -1,15 +1,18 @@
-"""Standalone Python: a module with ``predict(df)`` and ``fired_rule(df)`` (numpy and pandas only),
-and a module with the scikit-learn estimator class and these rules."""
+"""Standalone Python: a module with ``predict(df)`` and ``fired_rule(df)`` (numpy and pandas only).
+
+The module carries the studio's own evaluation code, copied verbatim: ``condition_mask``, the
+numpy test of every operator the rules use (from the registry) and, for polygons, ``polygon_mask``.
+"""
 
 from __future__ import annotations
 
 import inspect
-import pprint
 
-from ..compile import rule_names
-from ..rules import POLYGON, RuleSet
-from .. import estimator as _estimator
-from ..pyeval import condition_mask, polygon_mask
+from ..rules import operators
+from ..rules.model import RuleSet
+from ..runtime.pyeval import condition_mask, polygon_mask
+from .errors import ExportError
+from .registry import ExportFormat, register
 
 HEADER = '''"""Rules exported from Rule Studio ({format}): the first enabled rule that holds decides
 the label, else the default. A missing value never satisfies a condition (except "is null").
@@ -55,7 +58,7 @@ def _call(cond, data: str = "") -> str:
     """One condition as a call: ``c(column, op, value)``, or ``p(x, y, vertices)`` for a polygon;
     ``data`` (the frame's name) goes first when given."""
     lead = [data] if data else []
-    if cond.op == POLYGON:
+    if cond.shape == operators.POLYGON:
         vertices = [tuple(v) for v in cond.value.vertices]
         return f"p({', '.join(lead + [repr(cond.column), repr(cond.value.y), repr(vertices)])})"
     args = lead + [repr(cond.column), repr(cond.op)]
@@ -66,12 +69,36 @@ def _call(cond, data: str = "") -> str:
 
 def uses_polygons(rules: RuleSet) -> bool:
     """Whether an enabled rule has an ``in polygon`` condition (the export then needs ``polygon_mask``)."""
-    return any(c.op == POLYGON for _, r in rules.enabled_rules for c in r.when)
+    return any(c.shape == operators.POLYGON for _, r in rules.enabled_rules for c in r.when)
+
+
+def used_operators(rules: RuleSet, everything: bool = False) -> list[str]:
+    """The operators the enabled rules use (every registered one with ``everything``), in registry order."""
+    if everything:
+        return list(operators.names())
+    used = {c.op for _, r in rules.enabled_rules for c in r.when}
+    return [name for name in operators.names() if name in used]
+
+
+def operator_table(names: list[str]) -> str:
+    """Source of the operators' numpy tests and of ``TESTS`` and ``SHAPES``, the tables
+    ``condition_mask`` reads, for the operators ``names``."""
+    lines, tests = [], []
+    for name in names:
+        op = operators.get(name)
+        if op.shape == operators.POLYGON:
+            continue
+        if not inspect.isfunction(op.numpy) or op.numpy.__name__ == "<lambda>":
+            raise ExportError(f"the operator {name!r} has no named numpy test to copy into the export")
+        lines += [inspect.getsource(op.numpy).rstrip(), "", ""]
+        tests.append(f"    {name!r}: {op.numpy.__name__},")
+    shapes = [f"    {name!r}: {operators.get(name).shape!r}," for name in names]
+    return "\n".join(lines + ["TESTS = {", *tests, "}", "SHAPES = {", *shapes, "}"])
 
 
 def rules_function(rules: RuleSet) -> str:
     """``_rules(df)``: one readable line per enabled rule, its name as a comment."""
-    names = rule_names(rules)
+    names = rules.names()
     lines = ["def _rules(df):",
              '    """(name, label, rows where the rule holds) for every enabled rule, in first-hit order."""',
              "    def c(column, op, value=None):",
@@ -103,6 +130,9 @@ def to_python(rules: RuleSet) -> str:
         f"DEFAULT = {rules.default!r}",
         "",
         "",
+        operator_table(used_operators(rules)),
+        "",
+        "",
         inspect.getsource(condition_mask).rstrip(),
         "",
         "",
@@ -112,33 +142,6 @@ def to_python(rules: RuleSet) -> str:
     ])
 
 
-def to_sklearn(rules: RuleSet) -> str:
-    """A standalone module with the ``RuleSetClassifier`` estimator and ``classifier``, built on these rules."""
-    parts = [
-        HEADER.format(format="rule-studio/1, as a scikit-learn estimator", needs="numpy, pandas and scikit-learn")
-        .replace("predict(df)      # the label of every row", "classifier.fit(df, y).predict(df)")
-        .replace("fired_rule(df)   # the name of the rule that decided it, None for the default",
-                 "classifier.explain(df)  # the rule that decided each row"),
-        "import copy",
-        "",
-        "import numpy as np",
-        "import pandas as pd",
-        "from sklearn.base import BaseEstimator, ClassifierMixin",
-        "from sklearn.utils.multiclass import check_classification_targets",
-        "from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d",
-        "",
-        f"RULES = {pprint.pformat(rules.to_dict(), sort_dicts=False, width=100)}",
-        "",
-        "",
-        inspect.getsource(condition_mask).rstrip(),
-        "",
-        "",
-        inspect.getsource(polygon_mask).rstrip(),
-        "",
-        "",
-        inspect.getsource(_estimator.RuleSetClassifier).rstrip(),
-    ]
-    for helper in (_estimator._is_number, _estimator._same_kind, _estimator._tidy):
-        parts += ["", "", inspect.getsource(helper).rstrip()]
-    parts += ["", "", "classifier = RuleSetClassifier(RULES)", ""]
-    return "\n".join(parts).replace("\nfrom __future__", "\n# from __future__")
+register(ExportFormat(
+    "python", "Python module (numpy/pandas)", ".py", "python",
+    "A standalone module (numpy and pandas only): `predict(df)` and `fired_rule(df)`.", to_python))

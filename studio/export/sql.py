@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..compile import fired_rule_sql, prediction_sql
-from ..rules import RuleSet
-from ..schema import Schema
+from ..data.schema import Schema
+from ..engine.compile import fired_rule_sql, prediction_sql
+from ..rules.model import RuleSet
 from .errors import ExportError
+from .registry import ExportFormat, register
 
 DIALECTS = {"duckdb": "DuckDB", "spark": "Apache Spark", "postgres": "PostgreSQL", "bigquery": "BigQuery",
             "snowflake": "Snowflake", "tsql": "T-SQL (SQL Server)"}
@@ -51,3 +52,9 @@ def _is_nan_guard(node: exp.Expression) -> bool:
     """``NULLIF(col, CAST('NaN' AS DOUBLE))``, which the compiler puts around floating columns."""
     return (isinstance(node, exp.Nullif) and isinstance(node.expression, exp.Cast)
             and node.expression.this.is_string and node.expression.this.name == "NaN")
+
+
+register(ExportFormat(
+    "sql", "SQL SELECT", ".sql", "sql",
+    "A SELECT that adds `prediction` and `rule`. Point it at a warehouse table with the table name.", to_sql,
+    options=("dialect", "table", "schema")))

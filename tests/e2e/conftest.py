@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 import studio
 from studio.rules import rule
 
-from browser import screenshot
-from studio_page import add_rule, choose, class_row, headline, no_errors, open_studio, wait_idle
+from tests.support.browser import screenshot
+from tests.support.studio_page import add_rule, choose, class_row, headline, no_errors, open_studio, wait_idle
 
 TUTORIAL = [("V11", ">", 4, "large V11"), ("V17", "<", -3, "deep V17"), ("V14", "<", -8, "deep V14")]
 

@@ -7,10 +7,10 @@ from playwright.sync_api import expect
 
 import studio
 from studio import mining
-from studio.workspace import Workspace
+from studio.session.workspace import Workspace
 
-from browser import screenshot
-from studio_page import headline, no_errors, wait_idle
+from tests.support.browser import screenshot
+from tests.support.studio_page import headline, no_errors, wait_idle
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,12 @@
+"""Numbers as the pages show them."""
+
+from __future__ import annotations
+
+
+def fixed(value: float | None, digits: int = 4) -> str:
+    """A score with ``digits`` decimals; "–" where there is none (None or NaN)."""
+    return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"

@@ -1,0 +1,101 @@
+"""The frame every page run passes through: page config, the user's session, the sidebar, then the
+page's body.
+
+``app.py`` calls :func:`run_app`. Each file in ``pages/`` starts with :func:`page_session` and then
+draws its body only. While a ``pages/`` folder exists, Streamlit runs a page file directly on the
+first request after a start (its old multipage mode, until ``st.navigation`` has run once in the
+process): :func:`page_session` notices that the run did not come through the frame, hands it to
+:func:`run_app` (which draws the same page inside the frame) and stops the direct run.
+
+Every page has its own URL path (``/data``, ``/rules``, ...); the root ``/`` is a start page with no
+content of its own, which opens the Rules page.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import streamlit as st
+
+from studio.session.studio import StudioSession
+from studio.session.workspace import Workspace, new_id
+
+from .sidebar import sidebar
+
+SESSION_KEY = "studio"
+TITLE, ICON = "Rule Studio", ":material/rule:"
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    path: str      # the script, relative to the app's folder
+    title: str
+    icon: str
+
+    @property
+    def url_path(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+PAGES = (PageEntry("pages/data.py", "Data", ":material/table_view:"),
+         PageEntry("pages/explore.py", "Explore", ":material/insights:"),
+         PageEntry("pages/suggest.py", "Suggest", ":material/auto_awesome:"),
+         PageEntry("pages/rules.py", "Rules", ":material/rule:"),
+         PageEntry("pages/export.py", "Export", ":material/ios_share:"))
+LANDING = "pages/rules.py"
+
+_run = threading.local()  # is this script run inside the frame (set by run_app)
+
+
+def workspace_id() -> str:
+    """The workspace in the URL (``?ws=...``), so a refresh or a server restart finds the work again;
+    a new one for a new tab."""
+    if "workspace_id" not in st.session_state:
+        wanted = st.query_params.get("ws", "")
+        try:
+            Workspace(wanted)
+            st.session_state.workspace_id = wanted
+        except ValueError:
+            st.session_state.workspace_id = new_id()
+    if st.query_params.get("ws") != st.session_state.workspace_id:
+        st.query_params["ws"] = st.session_state.workspace_id
+    return st.session_state.workspace_id
+
+
+def session() -> StudioSession:
+    """This browser session's studio (its own DuckDB connection, its own rules)."""
+    ws = workspace_id()
+    if SESSION_KEY not in st.session_state:
+        with st.spinner("Opening the studio…"):
+            st.session_state[SESSION_KEY] = StudioSession.start(Workspace(ws))
+    return st.session_state[SESSION_KEY]
+
+
+def _start_page() -> None:
+    """The root URL: no content of its own, it opens the landing page (keeping the workspace)."""
+    st.switch_page(LANDING, query_params={"ws": workspace_id()})
+
+
+def run_app() -> None:
+    """Page config, navigation, session and sidebar once; then the page the URL names."""
+    st.set_page_config(page_title=TITLE, page_icon=ICON, layout="wide")
+    pages = [st.Page(_start_page, title=TITLE, icon=ICON, default=True)]
+    pages += [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
+    chosen = st.navigation(pages, position="hidden")
+    s = session()
+    sidebar(s, PAGES)
+    _run.active = True
+    try:
+        chosen.run()
+    finally:
+        _run.active = False
+
+
+def page_session() -> StudioSession:
+    """The session, for the page file that calls it first thing. A page file run directly (not
+    through the frame) is handed to the frame, which draws it, and the direct run stops."""
+    if not getattr(_run, "active", False):
+        run_app()
+        st.stop()
+    return st.session_state[SESSION_KEY]

@@ -1,0 +1,38 @@
+"""The sidebar on every page: the page links, the dataset, target and split, and the live
+held-out headline (precision, recall, F1 of the positive class)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studio.session.studio import StudioSession
+
+HEADLINE_CSS = """<style>
+.headline {display: flex; gap: 0.9rem; flex-wrap: wrap; font-size: 0.95rem}
+.headline b {display: block; font-size: 1.45rem; font-weight: 600}
+</style>"""
+
+
+def sidebar(s: StudioSession, pages) -> None:
+    """Drawn before the page: every change is made in a widget callback, before the run, so the
+    headline already shows the rules the page will show."""
+    ev = s.evaluation()
+    pos = ev.test.metrics.positive
+    with st.sidebar:
+        st.html(HEADLINE_CSS)
+        for p in pages:
+            st.page_link(p.path, label=p.title, icon=p.icon)
+        st.divider()
+        st.markdown(f"**Dataset** · {s.dataset.label}")
+        if s.dataset.synthetic:
+            st.caption("Synthetic data: generated, not real transactions.")
+        st.markdown(f"**Target** · `{s.split.target}` · positive `{s.split.positive}`")
+        st.caption(s.split.describe())
+        st.markdown("**Held-out test, positive class**")
+        st.markdown(
+            '<div class="headline" data-testid="headline">'
+            f'<span>Precision <b data-metric="precision">{pos.precision:.4f}</b></span>'
+            f'<span>Recall <b data-metric="recall">{pos.recall:.4f}</b></span>'
+            f'<span>F1 <b data-metric="f1">{pos.f1:.4f}</b></span></div>', unsafe_allow_html=True)
+        n_on = len(s.rules.enabled_rules)
+        st.caption(f"{n_on} of {len(s.rules.rules)} rules enabled · default `{s.rules.default}`")

@@ -1,0 +1,33 @@
+"""Opening DuckDB connections the studio's way, and DuckDB errors as one line for users.
+
+Every connection the studio opens comes from :func:`connect`: DuckDB's progress bar, which it
+otherwise draws on standard output for any query slower than two seconds, is turned off, so
+the output of a command (JSON, say) is only what the command prints.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SETTINGS = {"enable_progress_bar": False, "enable_progress_bar_print": False}
+
+
+def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A new DuckDB connection with the studio's settings."""
+    con = duckdb.connect(database)
+    for name, value in SETTINGS.items():
+        con.execute(f"SET {name} = {'true' if value else 'false'}")
+    return con
+
+
+_PREFIXES = ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",
+             "Parser Error: ", "Catalog Error: ")
+
+
+def duckdb_message(err: Exception) -> str:
+    """The first line of a DuckDB error, without its category prefix."""
+    text = str(err).strip().splitlines()
+    first = text[0] if text else type(err).__name__
+    for prefix in _PREFIXES:
+        first = first.removeprefix(prefix)
+    return first

@@ -1,0 +1,143 @@
+"""Datasets in DuckDB: CSV and Parquet files go straight into DuckDB; DataFrames are registered.
+
+Every :class:`Dataset` owns its own in-process DuckDB connection, so two users
+never share a table and no connection is used from two threads at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..errors import DataError
+from .connection import connect, duckdb_message
+from .labels import canonical_sql
+from .quoting import column
+from .schema import Schema
+from .sources import check_readable, csv_source, file_source, parquet_source
+from .split import make_split
+from .tables import RESERVED, RESERVED_PREFIX, TABLE
+
+
+@dataclass
+class Dataset:
+    """A table named ``data`` in a DuckDB connection of its own, with where it came from."""
+
+    con: duckdb.DuckDBPyConnection
+    name: str
+    source: str = ""
+    synthetic: bool = False
+    description: str = ""
+    suggested_target: str | None = None
+    suggested_positive: object = None
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _schema: Schema | None = field(default=None, repr=False, compare=False)
+    _n_rows: int | None = field(default=None, repr=False, compare=False)
+    _class_counts: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ---- loading ---------------------------------------------------------
+    @classmethod
+    def _create(cls, select_sql: str, name: str, source: str, params=None, **kwargs) -> "Dataset":
+        con = connect()
+        try:
+            con.execute(f"CREATE TABLE {TABLE} AS {select_sql}", params or [])
+        except duckdb.Error as err:
+            con.close()
+            raise DataError(f"cannot read {name}: {duckdb_message(err)}") from None
+        ds = cls(con=con, name=name, source=source, **kwargs)
+        ds._check_loaded()
+        return ds
+
+    @classmethod
+    def from_file(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
+        """Load a CSV (delimiter, quoting and types sniffed) or Parquet file into DuckDB."""
+        p = check_readable(path)
+        return cls._create(f"SELECT * FROM {file_source(p)}", name or p.name, str(p), **kwargs)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
+        p = check_readable(path)
+        return cls._create(f"SELECT * FROM {csv_source(p)}", name or p.name, str(p), **kwargs)
+
+    @classmethod
+    def from_parquet(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
+        p = check_readable(path)
+        return cls._create(f"SELECT * FROM {parquet_source(p)}", name or p.name, str(p), **kwargs)
+
+    @classmethod
+    def from_dataframe(cls, frame, name: str = "dataframe", **kwargs) -> "Dataset":
+        """Copy a pandas DataFrame into DuckDB."""
+        con = connect()
+        try:
+            con.register("__rs_frame", frame)
+            con.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM __rs_frame")
+            con.unregister("__rs_frame")
+        except (duckdb.Error, ValueError, TypeError) as err:
+            con.close()
+            raise DataError(f"cannot load {name}: {duckdb_message(err)}") from None
+        ds = cls(con=con, name=name, source=kwargs.pop("source", "DataFrame"), **kwargs)
+        ds._check_loaded()
+        return ds
+
+    def _check_loaded(self) -> None:
+        schema = self.schema
+        if self.n_rows == 0:
+            raise DataError(f"{self.name} has no rows")
+        clash = [c for c in schema.names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
+        if clash:
+            raise DataError(f"{self.name} uses reserved column name {clash[0]!r} (names starting with "
+                            f"{RESERVED_PREFIX!r} are the studio's own)")
+
+    # ---- facts -----------------------------------------------------------
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            with self.lock:
+                self._schema = Schema.of(self.con, TABLE)
+        return self._schema
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names
+
+    @property
+    def n_rows(self) -> int:
+        if self._n_rows is None:  # the table does not change once loaded
+            with self.lock:
+                self._n_rows = self.con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+        return self._n_rows
+
+    @property
+    def label(self) -> str:
+        """The name shown to users, marked when the data is synthetic."""
+        return f"{self.name} (synthetic)" if self.synthetic else self.name
+
+    def class_counts(self, target: str) -> list[tuple[str, int]]:
+        """(canonical label, rows) for the target column, largest class first; NULLs left out
+        (computed once per column)."""
+        if target in self._class_counts:
+            return self._class_counts[target]
+        if target not in self.schema:
+            raise DataError(f"unknown target column {target!r}{self.schema.suggest(target)}")
+        label = canonical_sql(column(target), self.schema.type_of(target)).sql("duckdb")
+        sql = (f"SELECT l, count(*) AS n FROM (SELECT {label} AS l FROM {TABLE}) "
+               f"WHERE l IS NOT NULL GROUP BY l ORDER BY n DESC, l")
+        with self.lock:
+            counts = [(str(l), int(n)) for l, n in self.con.execute(sql).fetchall()]
+        self._class_counts[target] = counts
+        return counts
+
+    def fetch(self, sql: str, params=None):
+        """Run a query on this dataset's connection and return a pandas DataFrame (small results)."""
+        with self.lock:
+            return self.con.execute(sql, params or []).df()
+
+    def split(self, target: str, positive=None, test_size: float = 0.5, seed: int = 0):
+        """Make the held-out split (see :func:`studio.data.split.make_split`)."""
+        return make_split(self, target, positive=positive, test_size=test_size, seed=seed)
+
+    def close(self) -> None:
+        self.con.close()

@@ -1,0 +1,61 @@
+"""Reading data files through DuckDB: the table function for a path, and a file's columns.
+
+CSV (delimiter, quoting and types sniffed by DuckDB) and Parquet, chosen by the file's suffix.
+A new file format is one more ``*_source`` function and a suffix in :func:`file_source`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ..errors import DataError
+from .connection import duckdb_message
+from .quoting import string_sql
+from .schema import Schema
+
+# Types the CSV sniffer may choose. BOOLEAN is left out on purpose: DuckDB reads
+# yes/no as booleans, and a user who sees "yes" in the file expects "yes" in a rule.
+CSV_TYPES = ["BIGINT", "DOUBLE", "DATE", "TIMESTAMP", "TIME", "VARCHAR"]
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".csv.zst")
+PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+
+def csv_source(path: str | Path) -> str:
+    """A ``read_csv`` call for ``path`` with the studio's sniffing options (literal safely quoted)."""
+    types = ", ".join(string_sql(t) for t in CSV_TYPES)
+    return f"read_csv({string_sql(str(path))}, auto_type_candidates=[{types}])"
+
+
+def parquet_source(path: str | Path) -> str:
+    return f"read_parquet({string_sql(str(path))})"
+
+
+def file_source(path: str | Path) -> str:
+    """The DuckDB table function that reads ``path``, chosen by its suffix (CSV by default)."""
+    name = str(path).lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return parquet_source(path)
+    return csv_source(path)
+
+
+def check_readable(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"file not found: {path}")
+    if p.is_dir():
+        raise DataError(f"{path} is a folder, not a data file")
+    if p.stat().st_size == 0:
+        raise DataError(f"{p.name} is empty")
+    return p
+
+
+def file_schema(con, path: str | Path) -> Schema:
+    """The columns and types of a CSV/Parquet file, read by DuckDB without loading its rows."""
+    source = file_source(check_readable(path))
+    try:
+        return Schema.of(con, f"SELECT * FROM {source}")
+    except duckdb.Error as err:
+        raise DataError(f"cannot read {Path(path).name}: {duckdb_message(err)}") from None

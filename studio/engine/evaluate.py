@@ -1,0 +1,234 @@
+"""Evaluate a rule set on a stored split: one DuckDB aggregate, then exact metrics from its counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data.split import Split
+from ..rules.model import RuleSet
+from ..rules.validate import check_ruleset
+from .compile import mask_words
+from .metrics import SIDES, Overlaps, RuleStats, Scores, SideMetrics, side_metrics
+
+_CACHE_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    """Rows per (side, true label, set of matching rules): the sufficient statistics of a split."""
+
+    test: np.ndarray      # 0 train, 1 test, per group
+    label: np.ndarray     # index into Split.labels
+    matched: np.ndarray   # bool (groups, rules): does rule i match rows of this group
+    rows: np.ndarray      # rows per group
+
+
+def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
+    """Run (or reuse) the one aggregate query that every metric is derived from.
+
+    Rows are grouped by one BIGINT key packing which rules match (high bits),
+    the label index and the side (low bits); more rules than fit in one key
+    spill into extra mask columns. The result depends only on the rules'
+    conditions, so renaming, relabelling, enabling or reordering rules costs no
+    query.
+    """
+    with split.dataset.lock:  # one query at a time per connection; the cache is shared by reruns
+        return _match_counts(split, rules)
+
+
+def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
+    key = tuple(r.when for r in rules.rules)
+    hit = split.cache.get(key)
+    if hit is not None:
+        return hit
+    schema = split.dataset.schema
+    check_ruleset(rules, schema)
+    low = (2 * len(split.labels) - 1).bit_length()  # bits for (label index, side)
+    bits = 62 - low
+    words = mask_words(list(rules.rules), bits, schema)
+    cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
+    cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
+    sql = f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
+    result = split.dataset.con.execute(sql).fetchnumpy()
+    k0 = np.asarray(result["k0"], dtype=np.int64)
+    n_rules = len(rules.rules)
+    matched = np.zeros((len(k0), n_rules), dtype=bool)
+    masks = [k0 >> low] + [np.asarray(result[f"m{i}"], dtype=np.int64) for i in range(1, len(words))]
+    for w, mask in enumerate(masks):
+        for k in range(min(bits, n_rules - w * bits)):
+            matched[:, w * bits + k] = (mask >> k) & 1 == 1
+    counts = MatchCounts(test=(k0 & 1).astype(np.int8), label=(k0 & ((1 << low) - 1)) >> 1,
+                         matched=matched, rows=np.asarray(result["n"], dtype=np.int64))
+    if len(split.cache) >= _CACHE_LIMIT:
+        split.cache.pop(next(iter(split.cache)))
+    split.cache[key] = counts
+    return counts
+
+
+@dataclass(frozen=True)
+class SideReport:
+    """Everything about one side of the split: metrics, per-rule table, overlaps."""
+
+    metrics: SideMetrics
+    rules: list[RuleStats]
+    overlaps: Overlaps
+
+    def to_dict(self) -> dict:
+        return {**self.metrics.to_dict(), "rules": [r.to_dict() for r in self.rules],
+                "overlaps": self.overlaps.to_dict()}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A rule set's report on train, test and all rows of a split."""
+
+    split: Split
+    ruleset: RuleSet
+    sides: dict[str, SideReport]
+
+    @property
+    def train(self) -> SideReport:
+        return self.sides["train"]
+
+    @property
+    def test(self) -> SideReport:
+        return self.sides["test"]
+
+    @property
+    def all(self) -> SideReport:
+        return self.sides["all"]
+
+    def to_dict(self) -> dict:
+        s = self.split
+        return {"dataset": s.dataset.label, "target": s.target, "positive": s.positive,
+                "split": {"test_size": s.test_size, "seed": s.seed, "excluded_rows": s.excluded,
+                          "train_rows": sum(s.counts["train"].values()),
+                          "test_rows": sum(s.counts["test"].values())},
+                **{side: self.sides[side].to_dict() for side in SIDES}}
+
+
+def first_hits(matched: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the first and second rule in ``order`` that match each group (-1 for none)."""
+    first = np.full(matched.shape[0], -1, dtype=np.int64)
+    second = np.full(matched.shape[0], -1, dtype=np.int64)
+    for i in order:
+        m = matched[:, i]
+        second = np.where((first >= 0) & (second < 0) & m, i, second)
+        first = np.where((first < 0) & m, i, first)
+    return first, second
+
+
+def evaluate(split: Split, rules: RuleSet) -> Evaluation:
+    """Confusion matrices, per-class and averaged scores, per-rule effects and overlaps,
+    for train, test and all rows. Exactly equal to scikit-learn's numbers."""
+    counts = match_counts(split, rules)
+    labels = split.labels
+    n_rules = len(rules.rules)
+    rule_labels = [split.class_label(r.then) for r in rules.rules]
+    default = split.class_label(rules.default)
+    enabled = [i for i, r in enumerate(rules.rules) if r.enabled]
+    names = rules.names()
+    first, second = first_hits(counts.matched, enabled)
+    out_labels = np.array(rule_labels + [default], dtype=object)  # index -1 -> default
+    true = np.array(labels, dtype=object)[counts.label] if len(counts.label) else np.array([], dtype=object)
+    predicted = out_labels[first]
+
+    sides = {}
+    for side in SIDES:
+        sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
+        rows, t, p = counts.rows[sel], true[sel], predicted[sel]
+        matched, f, s = counts.matched[sel], first[sel], second[sel]
+        metrics = side_metrics(_pairs(t, p, rows), split.positive)
+        positives_total = int(rows[t == split.positive].sum())
+        stats = []
+        taken_before = np.zeros(len(rows), dtype=bool)
+        for i in range(n_rules):
+            rule = rules.rules[i]
+            reached_mask = ~taken_before if rule.enabled else (f < 0) | (f > i)
+            fires = reached_mask & matched[:, i]
+            if rule.enabled:
+                taken_before |= f == i
+                toggled_pred = np.where(f == i, out_labels[s], p)
+            else:
+                toggled_pred = np.where(fires, rule_labels[i], p)
+            correct = int(rows[fires & (t == rule_labels[i])].sum())
+            fired = int(rows[fires].sum())
+            positives = int(rows[fires & (t == split.positive)].sum())
+            toggled = _positive_scores(t, toggled_pred, rows, split.positive)
+            stats.append(RuleStats(
+                index=i, name=names[i], label=rule_labels[i], enabled=rule.enabled,
+                matched=int(rows[matched[:, i]].sum()), reached=int(rows[reached_mask].sum()),
+                fired=fired, correct=correct, precision=(correct / fired) if fired else None,
+                positives=positives, positive_share=(positives / positives_total) if positives_total else 0.0,
+                toggled=toggled, delta_precision=toggled.precision - metrics.positive.precision,
+                delta_recall=toggled.recall - metrics.positive.recall,
+                delta_f1=toggled.f1 - metrics.positive.f1))
+        sides[side] = SideReport(metrics, stats, _overlaps(matched[:, enabled], rows,
+                                                          [rule_labels[i] for i in enabled], enabled))
+    return Evaluation(split=split, ruleset=rules, sides=sides)
+
+
+def _pairs(true: np.ndarray, pred: np.ndarray, rows: np.ndarray) -> dict[tuple[str, str], int]:
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for t, p, n in zip(true, pred, rows):
+        pairs[(t, p)] += int(n)
+    return pairs
+
+
+def _positive_scores(true, pred, rows, positive) -> Scores:
+    is_pos_true = true == positive
+    is_pos_pred = pred == positive
+    return Scores.of(int(rows[is_pos_true & is_pos_pred].sum()), int(rows[is_pos_pred].sum()),
+                     int(rows[is_pos_true].sum()))
+
+
+def _overlaps(matched: np.ndarray, rows: np.ndarray, labels: list[str], index: list[int]) -> Overlaps:
+    if matched.shape[1] == 0:
+        return Overlaps(0, 0, [])
+    hits = matched.sum(axis=1)
+    multi = hits > 1
+    conflict = np.zeros(len(rows), dtype=bool)
+    label_arr = np.array(labels, dtype=object)
+    for g in np.flatnonzero(multi):
+        conflict[g] = len(set(label_arr[matched[g]])) > 1
+    pairs = []
+    for a in range(matched.shape[1]):
+        for b in range(a + 1, matched.shape[1]):
+            n = int(rows[matched[:, a] & matched[:, b]].sum())
+            if n:
+                pairs.append((index[a], index[b], n))
+    return Overlaps(int(rows[multi].sum()), int(rows[conflict].sum()), pairs)
+
+
+@dataclass(frozen=True)
+class CumulativePoint:
+    """The positive-class scores once the first ``step`` enabled rules are applied."""
+
+    step: int
+    rule: str
+    precision: float
+    recall: float
+    f1: float
+
+
+def cumulative(split: Split, rules: RuleSet, side: str = "test") -> list[CumulativePoint]:
+    """Precision, recall and F1 of the positive class as the enabled rules are added in order
+    (step 0: only the default label)."""
+    counts = match_counts(split, rules)
+    sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
+    rows, matched = counts.rows[sel], counts.matched[sel]
+    true = np.array(split.labels, dtype=object)[counts.label[sel]] if sel.any() else np.array([], dtype=object)
+    out_labels = np.array([split.class_label(r.then) for r in rules.rules] + [split.class_label(rules.default)],
+                          dtype=object)
+    names = rules.names()
+    first = np.full(len(rows), -1, dtype=np.int64)
+    points = []
+    for step, i in enumerate([None] + [i for i, r in enumerate(rules.rules) if r.enabled]):
+        if i is not None:
+            first = np.where((first < 0) & matched[:, i], i, first)
+        s = _positive_scores(true, out_labels[first], rows, split.positive)
+        points.append(CumulativePoint(step, "default only" if i is None else names[i], s.precision, s.recall, s.f1))
+    return points

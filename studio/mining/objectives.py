@@ -1,0 +1,44 @@
+"""Ranking candidates: the objectives a rule list is judged by on train, computed for every
+candidate at once from its counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .candidates import Scan
+
+OBJECTIVES = ("f1", "fbeta", "precision_at_recall", "lift")
+
+
+def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: float = 0.0,
+          min_rows: int = 1) -> pd.DataFrame:
+    """Each candidate's train precision, recall and lift on its own, and the rule list's train F1
+    with the candidate added after the current rules (``list_f1``); ranked best first by the
+    objective: ``f1`` and ``fbeta`` (with ``beta``) of the list with the candidate, ``precision_at_recall``
+    (the candidate's precision where the list reaches ``min_recall``, else -inf), or ``lift``."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
+    out = scan.candidates.copy()
+    fired, tp = out["train_fired"].to_numpy(float), out["train_tp"].to_numpy(float)
+    positives = scan.positives
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["precision"] = np.where(fired > 0, tp / fired, np.nan)
+        out["recall"] = tp / positives if positives else 0.0
+        out["lift"] = out["precision"] / (positives / scan.rows) if positives else np.nan
+        list_tp, list_fired = scan.listed_tp + tp, scan.listed_fired + fired
+        out["list_precision"] = np.where(list_fired > 0, list_tp / list_fired, 0.0)
+        out["list_recall"] = list_tp / positives if positives else 0.0
+        out["list_f1"] = np.where(list_tp > 0, 2 * list_tp / (list_fired + positives), 0.0)
+    if objective == "f1":
+        value = out["list_f1"].to_numpy()
+    elif objective == "fbeta":
+        b2 = beta * beta
+        value = np.where(list_tp > 0, (1 + b2) * list_tp / (list_fired + b2 * positives), 0.0)
+    elif objective == "precision_at_recall":
+        value = np.where(out["list_recall"].to_numpy() >= min_recall, np.nan_to_num(out["precision"], nan=0.0),
+                         -np.inf)
+    else:
+        value = np.nan_to_num(out["lift"].to_numpy(), nan=0.0)
+    out["objective"] = np.where(fired >= min_rows, value, -np.inf)
+    return out.sort_values(["objective", "train_tp"], ascending=[False, False], kind="stable").reset_index(drop=True)

@@ -1,0 +1,105 @@
+"""Searching for rules: a greedy rule list, and the ranked suggestions (candidates with their train
+and test figures side by side). Candidates come from :mod:`.candidates`, are counted by
+:mod:`.counting` and ranked by :mod:`.objectives`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ..data.split import Split
+from ..rules.condition import Condition
+from ..rules.model import Rule, RuleSet
+from ..rules.validate import check_ruleset
+from .candidates import conjunctions, scan_thresholds
+from .counting import count_candidates
+from .objectives import score
+
+
+def describe(when: tuple[Condition, ...]) -> str:
+    """A candidate as text, numbers shortened (``V14 <= -2.6045``)."""
+    return " and ".join(f"{c.column} {c.op} {c.value:g}" if isinstance(c.value, float) else c.describe()
+                        for c in when)
+
+
+def candidate_rule(row, label, name: str = "") -> Rule:
+    """The rule of one scored candidate (a one-threshold row of a scan, or a row with ``when``)."""
+    if "when" in row and isinstance(row["when"], tuple):
+        when = row["when"]
+    else:
+        when = (Condition(str(row["column"]), str(row["op"]), float(row["threshold"])),)
+    return Rule(when=when, then=label, name=name or describe(when))
+
+
+def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8, objective: str = "f1",
+                 beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None,
+                 trees: bool = True, tree_depth: int = 2, min_recall: float = 0.0) -> RuleSet:
+    """A whole ordered list, proposed greedily on the train split: after the given rules, add the
+    candidate (one threshold; with ``trees`` also a set of text values, or a conjunction read off trees
+    of ``tree_depth`` fitted on the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
+    list) that most improves the objective of the list, while it improves and the
+    list holds fewer than ``max_rules`` new rules. The user then prunes it; the test split judges it."""
+    label = split.native(split.positive)
+    current = rules if rules is not None else RuleSet(default=_native_default(split), target=split.target,
+                                                      positive=label)
+    best = -math.inf
+    for _ in range(max_rules):
+        scan = scan_thresholds(split, current, columns)
+        ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
+        if trees:
+            counted = conjunctions(split, current, columns, (tree_depth,))
+            if len(counted):
+                tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_recall=min_recall,
+                                    min_rows=min_rows)
+                ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
+                    "objective", ascending=False, kind="stable").reset_index(drop=True)
+        if ranked.empty or not math.isfinite(ranked["objective"].iloc[0]) or ranked["objective"].iloc[0] <= best:
+            break
+        top = ranked.iloc[0]
+        best = float(top["objective"])
+        current = current.add(candidate_rule(top, label))
+    return check_ruleset(current, split.dataset.schema)
+
+
+def _native_default(split: Split):
+    counts = split.counts["train"]
+    return split.native(max(split.labels, key=lambda label: counts[label]))
+
+
+def _native_default(split: Split):
+    counts = split.counts["train"]
+    return split.native(max(split.labels, key=lambda label: counts[label]))
+
+
+def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,
+                beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5,
+                columns: list[str] | None = None) -> pd.DataFrame:
+    """The best candidates for the rows ``rules`` leave undecided, learned and ranked on train: one
+    threshold, a conjunction of up to three conditions read off trees of depth 2 and 3, or a set of
+    text values; each with its test precision and recall beside the train ones, and ``diverges``
+    where train and test precision differ by more than 0.1."""
+    scan = scan_thresholds(split, rules, columns)
+    ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
+    counted = conjunctions(split, rules, columns, (2, 3))
+    if len(counted):
+        ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
+                                          min_recall=min_recall, min_rows=min_rows)], ignore_index=True)
+    ranked = ranked[np.isfinite(ranked["objective"])].sort_values("objective", ascending=False, kind="stable")
+    best = ranked.head(top).reset_index(drop=True)
+    when = [r["when"] if isinstance(r.get("when"), tuple) else
+            (Condition(str(r["column"]), str(r["op"]), float(r["threshold"])),) for _, r in best.iterrows()]
+    test = count_candidates(split, rules, when, side="test")
+    positives = split.counts["test"][split.positive]
+    out = pd.DataFrame({"rule": [describe(w) for w in when],
+                        "when": when, "objective": best["objective"],
+                        "train_rows": best["train_fired"].astype(int), "train_precision": best["precision"],
+                        "train_recall": best["recall"], "test_rows": test["test_fired"]})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["test_precision"] = np.where(test["test_fired"] > 0, test["test_tp"] / test["test_fired"].clip(lower=1),
+                                         np.nan)
+    out["test_recall"] = test["test_tp"] / positives if positives else 0.0
+    out["diverges"] = (out["train_precision"] - out["test_precision"]).abs() > 0.1
+    return out

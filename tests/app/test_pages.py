@@ -1,0 +1,215 @@
+"""Every page driven by streamlit.testing's AppTest: what the widgets do, and that the numbers
+shown are the library's."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import studio
+from studio.rules import rule
+
+from tests.support.sample_rules import ROOT
+
+TUTORIAL = [("V11", ">", 4, "large V11"), ("V17", "<", -3, "deep V17"), ("V14", "<", -8, "deep V14")]
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("RULE_STUDIO_WORKSPACE", str(tmp_path))
+    return tmp_path
+
+
+def app(ws_id: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if ws_id:
+        at.query_params["ws"] = ws_id
+    return at.run()
+
+
+def rule_lines(at) -> list[str]:
+    """The rule list's lines, in order."""
+    return [m.value for m in at.main.markdown if m.value.startswith("**") and " · `" in m.value
+            and not m.value.startswith("**Preview")]
+
+
+def widget(items, label):
+    return next(w for w in items if w.label.startswith(label))
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def headline(at) -> str:
+    return next(m.body for m in at.sidebar.markdown if 'data-testid="headline"' in m.body)
+
+
+def expected_headline(ev) -> list[str]:
+    p = ev.test.metrics.positive
+    return [f'data-metric="precision">{p.precision:.4f}<', f'data-metric="recall">{p.recall:.4f}<',
+            f'data-metric="f1">{p.f1:.4f}<']
+
+
+def add_rule(at, column, op, value, name, label=1):
+    widget(at.selectbox, "Column 1").set_value(column).run()
+    widget(at.selectbox, "Operator 1").set_value(op).run()
+    widget(at.number_input, "Value 1").set_value(value).run()
+    widget(at.selectbox, "Label (then)").set_value(label).run()
+    at.text_input(key="draft_name").set_value(name).run()
+    button(at, "Add rule").click().run()
+    assert not at.exception, at.exception
+
+
+@pytest.fixture(scope="module")
+def credit_split():
+    return studio.load("creditcard-synthetic").split("Class", positive=1)
+
+
+def tutorial(n=3):
+    return studio.ruleset([rule((c, op, float(v)), then=1, name=name) for c, op, v, name in TUTORIAL[:n]], default=0)
+
+
+def test_rules_page_form_list_and_metrics(workspace, credit_split):
+    at = app()
+    assert not at.exception
+    assert "Rules" in [t.value for t in at.title]
+    for column, op, value, name in TUTORIAL:
+        add_rule(at, column, op, value, name)
+    ev = studio.evaluate(credit_split, tutorial())
+    assert all(part in headline(at) for part in expected_headline(ev))
+    test_table = at.table[0].value
+    for c in ev.test.metrics.classes:
+        assert list(test_table.loc[c.label]) == [f"{c.precision:.4f}", f"{c.recall:.4f}", f"{c.f1:.4f}",
+                                                 f"{c.support:,}"]
+    assert list(at.dataframe[0].value["fired"]) == [r.fired for r in ev.test.rules]
+
+    # disable rule 2: the numbers follow
+    toggles = [t for t in at.toggle if t.key.startswith("on_1_")]
+    toggles[0].set_value(False).run()
+    assert all(part in headline(at) for part in expected_headline(studio.evaluate(credit_split, tutorial().toggle(1))))
+
+    # undo brings it back; move, duplicate and delete change the order
+    button(at, "Undo").click().run()
+    assert all(part in headline(at) for part in expected_headline(ev))
+    at.button(key="down_0").click().run()
+    names = rule_lines(at)
+    assert names[0].startswith("**deep V17**") and names[1].startswith("**large V11**")
+    at.button(key="dup_0").click().run()
+    at.button(key="del_0").click().run()
+    at.button(key="del_0").click().run()
+    names = rule_lines(at)
+    assert [n.split("**")[1] for n in names] == ["large V11", "deep V14"]
+
+    # edit a rule in the form
+    at.button(key="edit_1").click().run()
+    assert widget(at.selectbox, "Column 1").value == "V14"
+    widget(at.number_input, "Value 1").set_value(-9.5).run()
+    button(at, "Save rule").click().run()
+    assert any("V14 < -9.5" in m.value for m in at.markdown)
+
+
+def test_rules_page_preview_and_default_label(workspace, credit_split):
+    at = app()
+    widget(at.selectbox, "Column 1").set_value("V11").run()
+    widget(at.selectbox, "Operator 1").set_value(">").run()
+    widget(at.number_input, "Value 1").set_value(4).run()
+    preview = next(m.value for m in at.markdown if m.value.startswith("**Preview"))
+    stats = studio.evaluate(credit_split, tutorial(1)).test.rules[0]
+    assert f"fires on **{stats.fired:,}** rows" in preview and f"**{stats.correct:,}** of them" in preview
+    # the default label is part of the rule set
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label.startswith("Default label"))).set_value(1).run()
+    assert "default `1`" in "".join(c.value for c in at.sidebar.caption)
+
+
+def test_rules_come_back_in_a_new_session_with_the_same_workspace(workspace):
+    at = app("abc123")
+    add_rule(at, "V11", ">", 4, "kept")
+    again = app("abc123")
+    assert any(m.value.startswith("**kept**") for m in again.markdown)
+    fresh = app("other1")
+    assert not any(m.value.startswith("**kept**") for m in fresh.markdown)
+    saved = json.loads((workspace / "abc123" / "rules" / "creditcard-synthetic--Class.json").read_text())
+    assert saved["rules"][0]["name"] == "kept"
+
+
+def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path):
+    at = app()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert "Data" in [t.value for t in at.title]
+    schema = at.dataframe[0].value
+    assert list(schema["column"])[:2] == ["Time", "V1"] and len(schema) == 31
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("")
+    at.text_input(key="server_path").set_value(str(bad)).run()
+    button(at, "Open file").click().run()
+    assert "bad.csv was not opened: bad.csv is empty" in at.error[0].value
+    assert "creditcard-synthetic (synthetic)" in at.sidebar.markdown[0].value
+
+    at.selectbox(key="bundled_choice").set_value("bank-marketing-sample").run()
+    button(at, "Open bundled dataset").click().run()
+    assert "bank-marketing-sample" in at.sidebar.markdown[0].value
+    assert at.selectbox(key="split_positive").value == "yes"
+    balance = at.table[0].value
+    assert list(balance.index) == ["no", "yes"] and list(balance["rows"]) == ["4,000", "521"]
+
+    at.number_input(key="split_test_size").set_value(0.3)  # a form: submitted with Apply
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert "test fraction 0.3" in "".join(c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("page, title", [("pages/explore.py", "Explore"), ("pages/export.py", "Export")])
+def test_other_pages_render(workspace, page, title):
+    at = app()
+    at.switch_page(page).run()
+    assert not at.exception and title in [t.value for t in at.title]
+    assert headline(at)
+
+
+def test_export_page_shows_every_format(workspace):
+    at = app()
+    add_rule(at, "V11", ">", 4, "large V11")
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    codes = [c.value for c in at.code]
+    assert "('large V11', 1, c('V11', '>', 4.0))" in codes[0]
+    assert "class RuleSetClassifier" in codes[1] and "ruler.add_rule" in codes[2]
+    assert "NULLIF(\"V11\", CAST('NaN' AS DOUBLE)) > 4.0 THEN 1" in codes[3] and "<RuleSetModel" in codes[4] and '"format": "rule-studio/1"' in codes[5]
+    at.selectbox(key="sql_dialect").set_value("tsql").run()
+    assert "[V11] > 4.0" in at.code[3].value
+
+
+def test_editing_survives_changes_to_the_list(workspace):
+    at = app()
+    add_rule(at, "V11", ">", 4, "a")
+    add_rule(at, "V17", "<", -3, "b")
+    at.button(key="edit_1").click().run()
+    assert "Edit rule 2" in [h.value for h in at.subheader]
+    at.button(key="del_1").click().run()  # the rule being edited goes away
+    assert not at.exception
+    assert "Add a rule" in [h.value for h in at.subheader]
+    assert [line.split("**")[1] for line in rule_lines(at)] == ["a"]
+
+
+def test_editing_keeps_conditions_the_form_cannot_edit(workspace):
+    """A polygon drawn on the Explore page, or a text ordering from an imported file, survives an
+    edit of the rule in the form (the form has no widget for them)."""
+    from studio.rules import Condition, Polygon, RuleSet, Rule
+    from studio.session.workspace import Workspace
+
+    polygon = Condition("V14", "in polygon", Polygon(y="V17", vertices=((-20.0, -20.0), (-5.0, -20.0), (-5.0, -2.0))))
+    rules = RuleSet(rules=(Rule(when=(polygon, Condition("V11", ">", 2.0)), then=1, name="drawn"),), default=0,
+                    target="Class", positive=1)
+    Workspace("keep", workspace).save_rules("creditcard-synthetic--Class", rules)
+    at = app("keep")
+    at.button(key="edit_0").click().run()
+    assert not at.exception, at.exception
+    assert any("(V14, V17) in polygon of 3 vertices" in m.value for m in at.markdown)
+    at.text_input(key="draft_name").set_value("drawn, renamed").run()
+    button(at, "Save rule").click().run()
+    assert not at.exception, at.exception
+    saved = Workspace("keep", workspace).load_rules("creditcard-synthetic--Class")
+    assert saved.rules[0].when == (polygon, Condition("V11", ">", 2.0))
+    assert saved.rules[0].name == "drawn, renamed"

@@ -1,0 +1,162 @@
+"""The Suggest page under AppTest: the candidate table is the library's, a picked candidate is edited
+and added, a built list is pruned and added, templates show ruleminer's metrics (infinite and
+undefined as such), and the ML baseline's figures are the library's. Every headline is checked
+against the library's evaluation of the rules the workspace saved."""
+
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import studio
+from studio import mining
+from studio.mining.baseline import disagreements, fit_baseline
+from studio.rules import Condition
+from studio.mining.templates import template_metrics
+from studio.session.workspace import Workspace
+
+from tests.support.sample_rules import ROOT
+
+RULES_KEY = "creditcard-synthetic--Class"
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("RULE_STUDIO_WORKSPACE", str(tmp_path))
+    return tmp_path
+
+
+def suggest(ws: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["ws"] = ws
+    at.run()
+    at.switch_page("pages/suggest.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_key(at, prefix: str) -> str:
+    """The widget key of the page's selectable table (its element id ends with the key)."""
+    (key,) = [d.proto.id.split("-", 2)[-1] for d in at.dataframe if d.proto.id.split("-", 2)[-1].startswith(prefix)]
+    return key
+
+
+def pick(at, prefix: str, row: int) -> None:
+    at.session_state[table_key(at, prefix)] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+
+
+def proposed(at) -> tuple:
+    return tuple(at.session_state["suggest_proposal"]["conditions"])
+
+
+def headline_matches(at, rules, split) -> None:
+    body = next(m.body for m in at.sidebar.markdown if 'data-testid="headline"' in m.body)
+    pos = studio.evaluate(split, rules).test.metrics.positive
+    for name in ("precision", "recall", "f1"):
+        assert f'data-metric="{name}">{getattr(pos, name):.4f}<' in body
+
+
+def test_a_picked_candidate_is_edited_then_added(workspace, credit_split):
+    at = suggest("suggest1")
+    expected = mining.suggestions(credit_split, None, top=25)
+    (table,) = at.dataframe
+    assert list(table.value["rule"]) == list(expected["rule"])
+    assert list(table.value["test precision"]) == [f"{v:.4f}" for v in expected["test_precision"]]
+    for objective in ("fbeta", "precision_at_recall", "lift"):
+        at.selectbox(key="suggest_objective").set_value(objective).run()
+        assert not at.exception, (objective, at.exception)
+    # row 0 of the lift table, then row 0 of the F1 table: each pick proposes its own candidate
+    lift = mining.suggestions(credit_split, None, objective="lift", top=25)
+    pick(at, "suggest_table_", 0)
+    assert proposed(at) == lift["when"][0]
+    at.selectbox(key="suggest_objective").set_value("f1").run()
+    pick(at, "suggest_table_", 0)
+    assert proposed(at) == expected["when"][0]
+    single = next(i for i, w in enumerate(expected["when"]) if len(w) == 1 and w[0].op == "<=")
+    cond = expected["when"][single][0]
+    pick(at, "suggest_table_", single)
+    assert "from a mined candidate" in " ".join(m.value for m in at.markdown)
+    value = next(n for n in at.number_input if n.label == f"{cond.column} value")
+    value.set_value(round(cond.value - 0.5, 3)).run()   # edit the threshold before adding
+    next(b for b in at.button if b.label == "Add as rule 1").click().run()
+    assert not at.exception, at.exception
+    rules = Workspace("suggest1", workspace).load_rules(RULES_KEY)
+    assert [r.when for r in rules.rules] == [(Condition(cond.column, "<=", round(cond.value - 0.5, 3)),)]
+    headline_matches(at, rules, credit_split)
+    # the candidates are now for the rows that rule leaves undecided
+    (table,) = at.dataframe
+    assert list(table.value["rule"]) == list(mining.suggestions(credit_split, rules, top=25)["rule"])
+
+
+def test_a_built_list_is_pruned_and_added(workspace, credit_split):
+    at = suggest("suggest2")
+    at.session_state["suggest_section"] = "Build a rule list"
+    at.run()
+    at.slider(key="suggest_list_size").set_value(4).run()
+    at.button(key="suggest_build").click().run()
+    assert not at.exception, at.exception
+    built = mining.greedy_rules(credit_split, max_rules=4)
+    boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
+    assert len(boxes) == len(built.rules) >= 3
+    boxes[1].uncheck().run()
+    kept = [r for i, r in enumerate(built.rules) if i != 1]
+    next(b for b in at.button if b.key == "suggest_add_list").click().run()
+    assert not at.exception, at.exception
+    rules = Workspace("suggest2", workspace).load_rules(RULES_KEY)
+    assert list(rules.rules) == kept
+    headline_matches(at, rules, credit_split)
+
+
+def test_templates_show_ruleminers_metrics_and_their_errors(workspace, credit_split):
+    at = suggest("suggest3")
+    at.session_state["suggest_section"] = "Templates"
+    at.run()
+    texts = ['{"V1[0-9]"} <= quantile(0.01)', '{"V14"} < -100', '({"V14"} < -9) & {"V17"} < -9']
+    at.text_area(key="suggest_templates").set_value("\n".join(texts)).run()
+    assert not at.exception, at.exception
+    expected = template_metrics(credit_split, texts).sort_values("lift", ascending=False, na_position="last",
+                                                                 kind="stable")
+    (table,) = at.dataframe
+    assert list(table.value["rule"]) == list(expected["rule"])
+    shown = table.value.set_index("rule")
+    assert shown.loc["V14 < -100", "lift"] == "undefined" and shown.loc["V14 < -100", "rows"] == 0
+    sure = expected[expected["confidence"] == 1]
+    for rule in sure["rule"]:
+        assert shown.loc[rule, "conviction"] == "∞"
+    assert not sure.empty
+    pick(at, "suggest_template_table_", 0)
+    assert "from a template" in " ".join(m.value for m in at.markdown)
+    assert proposed(at) == expected["when"].iloc[0]
+    at.session_state["suggest_section"] = "Build a rule list"   # another section, and back:
+    at.run()
+    at.session_state["suggest_section"] = "Templates"
+    at.run()
+    assert at.text_area(key="suggest_templates").value == "\n".join(texts)  # what was typed is kept
+    at.text_area(key="suggest_templates").set_value('{"V1("} > 0').run()
+    assert not at.exception and "not a regular expression" in at.error[0].value
+
+
+def test_ml_baseline_beside_the_rules(workspace, credit_split):
+    rules = studio.ruleset([studio.rule(("V14", "<", -3), then=1)], default=0, target="Class", positive=1)
+    Workspace("suggest4", workspace).save_rules(RULES_KEY, rules)
+    at = suggest("suggest4")
+    at.session_state["suggest_section"] = "ML baseline"
+    at.run()
+    at.radio(key="suggest_model").set_value("logistic regression").run()
+    at.slider(key="suggest_model_threshold").set_value(0.3).run()
+    assert not at.exception, at.exception
+    base = fit_baseline(credit_split, "logistic regression")
+    m = base.scores(0.3)
+    (summary,) = at.table
+    row = summary.value.loc["logistic regression, threshold 0.30"]
+    assert (row["precision"], row["recall"], row["F1"]) == (f"{m.precision:.4f}", f"{m.recall:.4f}", f"{m.f1:.4f}")
+    r = studio.evaluate(credit_split, rules).test.metrics.positive
+    assert summary.value.iloc[0]["precision"] == f"{r.precision:.4f}"
+    d = disagreements(credit_split, rules, base, 0.3)
+    text = " ".join(x.value for x in at.markdown)
+    assert f"does not: {d.rules_only:,}" in text and f"do not: {d.model_only:,}" in text
+    (rows,) = at.dataframe
+    assert list(rows.value["row"]) == list(d.table["row"])
+    assert not math.isnan(base.average_precision())

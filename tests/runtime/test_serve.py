@@ -1,0 +1,127 @@
+"""The scoring API, over real HTTP on localhost: predictions, rules, health, errors, concurrency."""
+
+import http.client
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import studio
+from studio.rules import rule
+from studio.runtime.scoring import scoring_select
+
+from tests.support.sample_rules import ROOT
+
+RULES = {"format": "rule-studio/1", "target": "Class", "positive": 1, "default": 0, "rules": [
+    {"name": "large V11", "when": [{"column": "V11", "op": ">", "value": 4}], "then": 1},
+    {"name": "deep V17", "when": [{"column": "V17", "op": "<", "value": -3},
+                                  {"column": "kind", "op": "in", "value": ["card", "web"]}], "then": 1},
+    {"name": "keep", "when": [{"column": "V14", "op": "is null"}], "then": 0},
+    {"name": "deep V14", "when": [{"column": "V14", "op": "<", "value": -8}], "then": 1}]}
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    path = tmp_path_factory.mktemp("api") / "rules.json"
+    path.write_text(json.dumps(RULES))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "studio", "serve", str(path), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if call(port, "GET", "/health")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def call(port, method, path, body=None, raw=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    payload = json.loads(response.read())
+    conn.close()
+    return response.status, payload
+
+
+RECORDS = [
+    {"V11": 5, "V17": 0, "kind": "card", "V14": 1.0},
+    {"V11": None, "V17": -4.5, "kind": "web", "V14": 0},
+    {"V11": 1, "V17": -4.5, "kind": "shop", "V14": None},
+    {"V11": 1, "V17": -4.5, "kind": None, "V14": -9},
+    {"V11": 0, "V17": 0, "kind": "card", "V14": 0, "extra": "ignored"},
+]
+
+
+def test_predictions_equal_the_studio(api):
+    status, out = call(api, "POST", "/predict", RECORDS)
+    assert status == 200
+    import pandas as pd
+    frame = pd.DataFrame(RECORDS)
+    data = studio.Dataset.from_dataframe(frame)
+    rules = studio.RuleSet.from_dict(RULES)
+    expected = data.con.execute(f"SELECT prediction, rule FROM ({scoring_select(rules, data.schema, 'data')} "
+                                "ORDER BY rowid)").fetchall()
+    assert list(zip(out["predictions"], out["rules"])) == [tuple(r) for r in expected]
+    assert out == {"predictions": [1, 1, 0, 1, 0], "rules": ["large V11", "deep V17", "keep", "deep V14", None]}
+    assert call(api, "POST", "/predict", {"records": RECORDS[:1]})[1]["predictions"] == [1]
+    assert call(api, "POST", "/predict", RECORDS[1])[1]["rules"] == ["deep V17"]
+
+
+def test_rules_and_health(api):
+    assert call(api, "GET", "/rules") == (200, studio.RuleSet.from_dict(RULES).to_dict())
+    status, health = call(api, "GET", "/health")
+    assert status == 200 and health == {"status": "ok", "rules": 4, "columns": ["V11", "V14", "V17", "kind"]}
+
+
+@pytest.mark.parametrize("raw, status, message", [
+    ("{not json", 400, "malformed JSON"),
+    ('"text"', 422, "send a JSON list of records"),
+    ('[{"V11": 1, "V17": 0, "kind": "card"}]', 422, "record 0 has no column 'V14'"),
+    ('[{"V11": "abc", "V17": 0, "kind": "card", "V14": 0}]', 422,
+     "record 0, column 'V11': expected a number, got \"abc\""),
+    ('[{"V11": 1, "V17": 0, "kind": 7, "V14": 0}]', 422, "record 0, column 'kind': expected a string, got 7"),
+    ('[1, 2]', 422, "record 0 is not a JSON object"),
+])
+def test_bad_requests_get_4xx_and_the_server_keeps_serving(api, raw, status, message):
+    got_status, out = call(api, "POST", "/predict", raw=raw)
+    assert got_status == status and out["error"].startswith(message)
+    assert call(api, "POST", "/predict", RECORDS[:1])[0] == 200
+
+
+def test_concurrent_requests(api):
+    batches = [RECORDS[i % 5:] + RECORDS[:i % 5] for i in range(40)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda b: call(api, "POST", "/predict", b), batches))
+    single = call(api, "POST", "/predict", RECORDS)[1]
+    for batch, (status, out) in zip(batches, results):
+        assert status == 200
+        order = [RECORDS.index(r) for r in batch]
+        assert out["predictions"] == [single["predictions"][i] for i in order]
+
+
+def test_scorer_takes_column_types_from_the_dataset(credit):
+    from studio.runtime.serve import BadRequest, Scorer
+    rules = studio.ruleset([rule(("V11", ">", 4), then=1, name="large V11"), rule(("V1", "is null"), then=0)],
+                           default=0)
+    scorer = Scorer(rules, credit.schema)
+    assert scorer.kinds == {"V11": "numeric", "V1": "numeric"}  # 'is null' alone says nothing; the data does
+    assert scorer.score([{"V11": 5, "V1": 0}, {"V11": 1, "V1": None}]) == {
+        "predictions": [1, 0], "rules": ["large V11", "rule 2"]}
+    with pytest.raises(BadRequest, match="column 'V1': expected a number"):
+        scorer.score([{"V11": 1, "V1": "x"}])
