@@ -39,11 +39,11 @@ test: install-test
 
 bench: install-test
 	bash benchmarks/setup-bench-env.sh
-	.venv-bench/bin/python benchmarks/bench_engine.py
-	.venv-bench/bin/python benchmarks/bench_export.py
-	.venv-bench/bin/python benchmarks/check_hulearn_snippet.py
-	.venv-bench/bin/python benchmarks/bench_templates.py
-	$(BIN)/python benchmarks/bench_browser.py
-	$(BIN)/python benchmarks/bench_explore.py
-	$(BIN)/python benchmarks/bench_mining.py
-	$(BIN)/python benchmarks/bench_quality.py
+	.venv-bench/bin/python -m benchmarks.bench_engine
+	.venv-bench/bin/python -m benchmarks.bench_export
+	.venv-bench/bin/python -m benchmarks.check_hulearn_snippet
+	.venv-bench/bin/python -m benchmarks.bench_templates
+	$(BIN)/python -m benchmarks.bench_browser
+	$(BIN)/python -m benchmarks.bench_explore
+	$(BIN)/python -m benchmarks.bench_mining
+	$(BIN)/python -m benchmarks.bench_quality

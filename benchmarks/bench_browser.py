@@ -1,6 +1,6 @@
 """The studio in a real headless Chromium, timed: cold start, rule submission, page switches.
 
-    .venv/bin/python benchmarks/bench_browser.py [--repeats N]
+    .venv/bin/python -m benchmarks.bench_browser [--repeats N]
 
 - cold start: from launching ``streamlit run app.py`` (synthetic data already generated) to the
   first paint of the Rules page with its metrics, in a browser that is already open;
@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-import studio  # noqa: E402
-from studio.rules import rule  # noqa: E402
+import studio
+from studio.rules import rule
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy  # noqa: E402
-from tests.support.studio_page import choose, fill, wait_idle  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
+from tests.support.studio_page import choose, fill, wait_idle
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

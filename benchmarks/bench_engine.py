@@ -3,8 +3,8 @@
 Run in the benchmark environment (peers are never project dependencies):
 
     bash benchmarks/setup-bench-env.sh
-    .venv-bench/bin/python benchmarks/bench_engine.py            # 284,807 rows, then 10 million rows
-    .venv-bench/bin/python benchmarks/bench_engine.py --quick    # fewer repeats, smaller large table
+    .venv-bench/bin/python -m benchmarks.bench_engine            # 284,807 rows, then 10 million rows
+    .venv-bench/bin/python -m benchmarks.bench_engine --quick    # fewer repeats, smaller large table
 
 A "full refresh" is what the studio does after an edit to the rule conditions:
 one DuckDB aggregate over the stored split, then the confusion matrices,
@@ -25,14 +25,12 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
+import duckdb
+import numpy as np
 
-import studio  # noqa: E402
-from studio.rules import rule  # noqa: E402
+import studio
+from studio.rules import rule
 
 # Ten single-condition rules in the tutorial's style (all label 1, default 0), so that
 # every peer can express them and all must give identical predictions.
@@ -71,7 +69,7 @@ def full_refresh(split, rules):
 
 
 def small(repeats: int) -> dict:
-    import peers
+    from benchmarks import peers
     from sklearn.metrics import classification_report
 
     data = studio.load("creditcard-synthetic")
@@ -173,7 +171,7 @@ def main() -> None:
         return
     small(repeats)
     rows = 2_000_000 if args.quick else args.rows
-    subprocess.run([sys.executable, __file__, "--large-only", str(rows)] + (["--quick"] if args.quick else []),
+    subprocess.run([sys.executable, "-m", "benchmarks.bench_engine", "--large-only", str(rows)] + (["--quick"] if args.quick else []),
                    check=True)
 
 

@@ -1,6 +1,6 @@
 """The Explore page in a real headless Chromium, timed, and the points every view ships.
 
-    .venv/bin/python benchmarks/bench_explore.py [--repeats N]
+    .venv/bin/python -m benchmarks.bench_explore [--repeats N]
 
 On the 284,807-row synthetic credit-card data (the studio's default dataset):
 - first visit: in a new browser session that is on the Rules page, from the click on the
@@ -19,21 +19,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-import studio  # noqa: E402
-from studio.explore.sample import MAX_POINTS  # noqa: E402
+import studio
+from studio.explore.sample import MAX_POINTS
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy  # noqa: E402
-from tests.support.studio_page import wait_idle  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
+from tests.support.studio_page import wait_idle
 
 HIPLOT = 'iframe[title*="hiplot"]'
 VIEWS = {"Parallel coordinates (plotly)": ".js-plotly-plot .parcoords",

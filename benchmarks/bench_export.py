@@ -1,7 +1,7 @@
 """Scoring outside the studio, timed: batch scoring Parquet to Parquet, and the HTTP API.
 
     bash benchmarks/setup-bench-env.sh
-    .venv-bench/bin/python benchmarks/bench_export.py [--rows 10000000] [--quick]
+    .venv-bench/bin/python -m benchmarks.bench_export [--rows 10000000] [--quick]
 
 - batch: ``studio.runtime.scoring.score_file`` (what ``python -m studio score`` runs) on a Parquet file of
   10 million distinct rows from the synthetic credit-card generator, ten rules, every input column written
@@ -28,21 +28,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
 
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
+import duckdb
+import numpy as np
 
-import studio  # noqa: E402
-from bench_engine import TEN_RULES, large_input, ruleset  # noqa: E402
-from studio.runtime.scoring import score_file  # noqa: E402
+import studio
+from bench_engine import TEN_RULES, large_input, ruleset
+from studio.runtime.scoring import score_file
 
 PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 def batch(rows: int, repeats: int, work: Path) -> float:
-    import peers
+    from benchmarks import peers
     src, out = large_input(rows), work / "scored.parquet"
     rules = ruleset()
     times = []

@@ -1,20 +1,17 @@
 """Threshold scan speed: every one-threshold rule of every numeric column, counted on the train split.
 
-    .venv/bin/python benchmarks/bench_mining.py [--repeats N]
+    .venv/bin/python -m benchmarks.bench_mining [--repeats N]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import studio  # noqa: E402
-from studio import mining  # noqa: E402
+import studio
+from studio import mining
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Quality of the greedy rule list against a depth-4 decision tree and the ML baselines, same split.
 
-    .venv/bin/python benchmarks/bench_quality.py
+    .venv/bin/python -m benchmarks.bench_quality
 
 For each dataset: the greedy list of at most 8 rules (learned on train only), a depth-4
 decision tree, and the studio's ML baselines (gradient boosting, logistic regression) trained on
@@ -13,22 +13,19 @@ precision and best precision at the greedy list's recall are given too.
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sklearn.compose import ColumnTransformer  # noqa: E402
-from sklearn.metrics import f1_score, precision_score, recall_score  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import OneHotEncoder  # noqa: E402
-from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+from sklearn.compose import ColumnTransformer
+from sklearn.metrics import f1_score, precision_score, recall_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier
 
-import studio  # noqa: E402
-from studio import mining  # noqa: E402
-from studio.mining.baseline import MODELS, fit_baseline  # noqa: E402
-from studio.data.schema import NUMERIC  # noqa: E402
+import studio
+from studio import mining
+from studio.mining.baseline import MODELS, fit_baseline
+from studio.data.schema import NUMERIC
 
 CASES = [("creditcard-synthetic", "Class", 1, []),
          ("bank-marketing", "y", "yes", ["duration"])]

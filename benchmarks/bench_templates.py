@@ -3,7 +3,7 @@ same candidates, with ruleminer's metrics; and what each does at confidence 1.
 
 Runs in the benchmark environment (ruleminer is installed only there):
 
-    .venv-bench/bin/python benchmarks/bench_templates.py [--repeats N] [--ruleminer-candidates N]
+    .venv-bench/bin/python -m benchmarks.bench_templates [--repeats N] [--ruleminer-candidates N]
 
 Data: the train split of the bundled synthetic credit-card table (142,403 rows, 31 columns). The
 candidates are ``column <= t`` and ``column > t`` for the 30 numeric columns, with t among each
@@ -17,19 +17,15 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import studio  # noqa: E402
-from studio import mining  # noqa: E402
-from studio.mining.rulemetrics import rule_metrics  # noqa: E402
-from studio.mining.templates import template_metrics  # noqa: E402
+import studio
+from studio import mining
+from studio.mining.rulemetrics import rule_metrics
+from studio.mining.templates import template_metrics
 
 RULEMINER_METRICS = ["abs support", "abs exceptions", "confidence", "support", "added value", "casual confidence",
                      "lift", "rule power factor"]  # ruleminer 1.0.3 computes these (and conviction, below)
@@ -49,7 +45,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--ruleminer-candidates", type=int, default=120)
     args = parser.parse_args()
-    import peers
+    from benchmarks import peers
     import ruleminer
 
     data = studio.load("creditcard-synthetic")

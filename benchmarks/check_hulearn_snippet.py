@@ -1,6 +1,6 @@
 """The human-learn export run against the real CaseWhenRuler (human-learn 0.3.5, loaded from its file).
 
-    .venv-bench/bin/python benchmarks/check_hulearn_snippet.py
+    .venv-bench/bin/python -m benchmarks.check_hulearn_snippet
 
 The tests run the snippet against a line-for-line replica of CaseWhenRuler.predict; this check uses
 the real class, in the benchmark environment where human-learn is installed. FunctionClassifier
@@ -15,15 +15,13 @@ import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import peers  # noqa: E402
-import studio  # noqa: E402
-from studio.export import export  # noqa: E402
-from studio.rules import rule  # noqa: E402
+from benchmarks import peers
+import studio
+from studio.export import export
+from studio.rules import rule
 
 
 def main() -> None:

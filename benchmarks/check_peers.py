@@ -1,7 +1,7 @@
 """Sanity check of the peer adapters. Run in the bench venv:
 
     bash benchmarks/setup-bench-env.sh
-    .venv-bench/bin/python benchmarks/check_peers.py [--rows 10000] [--seed 0]
+    .venv-bench/bin/python -m benchmarks.check_peers [--rows 10000] [--seed 0]
 
 Builds a random DataFrame (V1..V28 ~ N(0,1), Class in {0,1}), runs each peer
 once on a 10-rule first-hit rule list and prints timings plus agreement with a
@@ -11,7 +11,6 @@ vectorised first-hit reference (np.select).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import warnings
@@ -19,8 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import peers  # noqa: E402
+from benchmarks import peers
 
 try:
     import psutil

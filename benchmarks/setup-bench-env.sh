@@ -106,12 +106,11 @@ else
 fi
 
 # --- smoke test: the peers load the way benchmarks/peers.py uses them -------
-"$PY" - "$HERE" <<'EOF'
-import sys
-sys.path.insert(0, sys.argv[1])
-import peers
+(cd "$HERE/.." && "$PY" - <<'EOF'
+from benchmarks import peers
 peers.load_case_when_ruler()
 import sklearn2pmml.ruleset, ruleminer  # noqa: F401
 print("bench env OK:", ", ".join(f"{k} {v}" for k, v in peers.versions().items()))
 EOF
-echo "use it with:  $VENV/bin/python benchmarks/check_peers.py"
+)
+echo "use it with:  $VENV/bin/python -m benchmarks.check_peers   (from the project's folder)"

@@ -148,7 +148,10 @@ def _export(args) -> str:
 
 
 def _serve(args) -> str:
-    from .runtime.serve import serve
+    try:
+        from .runtime.serve import serve
+    except ImportError:
+        raise StudioError("serve needs the 'serve' extra: pip install 'rule-studio[serve]'") from None
     rules = RuleSet.load(args.rules)
     schema = _schema_of(args.data)
     if schema is not None:

@@ -134,3 +134,32 @@ def test_suggest_scores_templates_and_builds_a_list(credit_split, capsys):
     assert main(["suggest", "creditcard-synthetic", "--build-list", "2"]) == 0
     built = studio.RuleSet.from_dict(json.loads(capsys.readouterr().out))
     assert built == mining.greedy_rules(credit_split, max_rules=2)
+
+
+def test_stdout_is_exactly_the_json_even_when_queries_are_slow(rules_file, credit_split, tutorial_rules,
+                                                                monkeypatch, capfd):
+    """DuckDB draws a progress bar on stdout for any query slower than ``progress_bar_time`` (2 s by
+    default). Here that limit is 0.2 s, so the evaluation's query is "slow"; the studio's connections
+    draw nothing."""
+    real_connect = duckdb.connect
+
+    def busy_machine(*args, **kwargs):
+        con = real_connect(*args, **kwargs)
+        con.execute("SET progress_bar_time = 200")
+        return con
+
+    monkeypatch.setattr(duckdb, "connect", busy_machine)
+    def polygon(k):  # 40 polygons of 8 vertices each: evaluating them takes a while
+        vertices = [[-20 + k / 10, -15], [-3, -16], [5, -14 + k / 20], [6, -2], [4, 6], [-8, 7], [-19, 5], [-21, -4]]
+        return {"name": f"p{k}", "when": [{"column": "V14", "op": "in polygon",
+                                           "value": {"y": "V17", "vertices": vertices}}], "then": 1}
+
+    rules = {**TUTORIAL_RULES, "rules": TUTORIAL_RULES["rules"] + [polygon(k) for k in range(40)]}
+    path = rules_file(rules)
+    capfd.readouterr()
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--json"]) == 0
+    out, err = capfd.readouterr()
+    expected = studio.evaluate(credit_split, studio.RuleSet.from_dict(rules)).to_dict()
+    assert json.loads(out) == json.loads(json.dumps(expected))
+    assert out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+    assert "%" not in err

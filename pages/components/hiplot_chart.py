@@ -4,7 +4,8 @@ hiplot 0.1.33 ships a working Streamlit component, but ``Experiment.to_streamlit
 checks ``streamlit._is_running_with_streamlit``, an attribute current Streamlit no longer
 has. This adapter declares a component of its own that runs hiplot's bundled script unchanged
 (a copy next to our page, in a cache folder) and passes it the same arguments, so nothing in
-hiplot or Streamlit is patched. Our page (``hiplot_frame/index.html``) holds back hiplot's
+hiplot or Streamlit is patched. Our page (``studio/explore/hiplot_frame/index.html``, shipped
+with the package) holds back hiplot's
 reports until something is brushed: its report on mount would rerun the page, and could undo a
 page change clicked while hiplot was still drawing.
 """
@@ -21,9 +22,11 @@ from pathlib import Path
 import hiplot
 import streamlit.components.v1 as components
 
+from studio.explore.hiplot import hiplot_frame_page
+
 BUILD_DIR = Path(hiplot.__file__).parent / "static" / "built" / "streamlit_component"
 BUNDLE = "hiplot_streamlit.bundle.js"
-FRAME_PAGE = Path(__file__).parent / "hiplot_frame" / "index.html"
+FRAME_PAGE = hiplot_frame_page()
 RETURNS = ("brush_extents", "selected_uids")
 
 _component = None

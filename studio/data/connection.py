@@ -1,8 +1,9 @@
 """Opening DuckDB connections the studio's way, and DuckDB errors as one line for users.
 
 Every connection the studio opens comes from :func:`connect`: DuckDB's progress bar, which it
-otherwise draws on standard output for any query slower than two seconds, is turned off, so
-the output of a command (JSON, say) is only what the command prints.
+otherwise draws on standard output for any query slower than two seconds, is turned off (drawing
+it, too: a later ``SET progress_bar_time`` turns the bar back on, but not its printing), so the
+output of a command (JSON, say) is only what the command prints.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A new DuckDB connection with the studio's settings."""
     con = duckdb.connect(database)
     for name, value in SETTINGS.items():
-        con.execute(f"SET {name} = {'true' if value else 'false'}")
+        con.execute(f"SET {name} = {str(value).lower()}")
     return con
 
 

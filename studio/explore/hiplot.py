@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import json
 import math
+from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
 from ..data.tables import ROW
 from .groups import color_of, ordered
+
+
+def hiplot_frame_page() -> Path:
+    """The page the app's hiplot component runs hiplot's own script in (shipped with the package)."""
+    return Path(str(resources.files(__package__) / "hiplot_frame" / "index.html"))
 
 
 def hiplot_json(experiment) -> str:
