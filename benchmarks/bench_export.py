@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 
 import studio
-from bench_engine import TEN_RULES, large_input, ruleset
+from benchmarks.bench_engine import TEN_RULES, large_input, ruleset
 from studio.runtime.scoring import score_file
 
 PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"

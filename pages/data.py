@@ -7,6 +7,8 @@ import streamlit as st
 
 from pages.components.frame import page_session
 from studio.data.bundled import BUNDLED
+from studio.data.folders import available_file, server_files_enabled
+from studio.data.uploads import store_upload
 from studio.errors import StudioError
 from studio.session.studio import SplitChoice
 
@@ -20,10 +22,10 @@ def forget_split_form() -> None:
         st.session_state.pop(key, None)
 
 
-def open_source(source, label: str) -> None:
+def open_source(source, label: str, name: str | None = None) -> None:
     try:
         with st.spinner(f"Loading {label}…"):
-            s.open(source)
+            s.open(source, name=name)
         forget_split_form()
         st.session_state["data_notice"] = f"Opened {s.dataset.label}."
     except StudioError as err:
@@ -42,14 +44,25 @@ def open_upload() -> None:
     upload = st.session_state.get("upload_file")
     if upload is None:
         return
-    path = s.workspace.save_upload(upload.name, upload)
-    open_source(path, upload.name)
+    try:
+        path = store_upload(upload.name, upload)
+    except StudioError as err:
+        st.session_state["data_error"] = f"{upload.name} was not opened: {err}. The current dataset and rules are unchanged."
+        return
+    open_source(path, upload.name, name=upload.name)
 
 
 def open_path() -> None:
-    path = st.session_state.get("server_path", "").strip()
-    if path:
-        open_source(path, path)
+    """A file on the server, only under the data roots (every refusal reads the same)."""
+    text = st.session_state.get("server_path", "").strip()
+    if not text:
+        return
+    try:
+        path = available_file(text)
+    except StudioError as err:
+        st.session_state["data_error"] = f"{err}. The current dataset and rules are unchanged."
+        return
+    open_source(path, text)
 
 
 def apply_split() -> None:
@@ -76,7 +89,8 @@ st.markdown(f"**Current dataset:** {s.dataset.label} · {s.dataset.n_rows:,} row
 if s.dataset.description:
     st.caption(s.dataset.description)
 
-tab_bundled, tab_upload, tab_path = st.tabs(["Bundled", "Upload a file", "File on the server"])
+tab_names = ["Bundled", "Upload a file"] + (["File on the server"] if server_files_enabled() else [])
+tab_bundled, tab_upload, *tab_path = st.tabs(tab_names)
 with tab_bundled:
     names = list(BUNDLED)
     st.selectbox("Bundled dataset", names, key="bundled_choice",
@@ -87,9 +101,11 @@ with tab_upload:
     st.file_uploader("CSV or Parquet file (up to 200 MB)", type=["csv", "tsv", "txt", "parquet", "pq"],
                      key="upload_file", on_change=open_upload)
     st.caption("The delimiter, quoting and column types of a CSV are detected.")
-with tab_path:
-    st.text_input("Path of a CSV or Parquet file on the server (for files too large to upload)", key="server_path")
-    st.button("Open file", on_click=open_path)
+for tab in tab_path:
+    with tab:
+        st.text_input("Path of a CSV or Parquet file in the studio's data folder (for files too large to upload)",
+                      key="server_path")
+        st.button("Open file", on_click=open_path)
 
 # ---- target and split
 st.subheader("Target and held-out split")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import pct
+from pages.components.metric_tables import class_table, confusion_table
 from pages.components.frame import page_session
 from studio.errors import RuleSetError, StudioError
 from studio.rules import operators
 from studio.rules.condition import Condition
 from studio.rules.model import Rule
+from studio.rules.limits import MAX_FILE_BYTES
+from studio.rules.salvage import SET_ASIDE
 from studio.rules.validate import condition_problems
 
 s = page_session()
@@ -146,11 +152,17 @@ def import_rules() -> None:
     if upload is None:
         return
     try:
+        if upload.size > MAX_FILE_BYTES:
+            raise RuleSetError(f"a rule file holds at most {MAX_FILE_BYTES / 1e6:g} MB")
         s.import_json(upload.getvalue().decode("utf-8", errors="replace"))
         st.session_state["rules_notice"] = f"Imported {len(s.rules.rules)} rules from {upload.name}."
     except RuleSetError as err:
         st.session_state["rules_error"] = (f"{upload.name} was not imported; the current rules are unchanged. "
                                            f"Problems: " + "; ".join(err.problems))
+
+
+def forget_set_aside() -> None:
+    apply(replace(s.rules, meta={k: v for k, v in s.rules.meta.items() if k != SET_ASIDE}))
 
 
 # ================================================================= layout
@@ -230,25 +242,16 @@ d1.selectbox("Default label (no rule fires)", classes,
                  st.session_state[f"default_{hash(rules)}"])))
 with d2.popover("Import rules JSON"):
     st.file_uploader("Rule file", type=["json"], key="import_file", on_change=import_rules)
+aside = rules.meta.get(SET_ASIDE) or []
+if aside:
+    with st.expander(f"{len(aside)} saved rule(s) set aside: they cannot be used as they are", icon=":material/warning:"):
+        for entry in aside:
+            st.markdown(f"- {entry.get('why', '')}")
+            st.code(json.dumps(entry.get("rule"), ensure_ascii=False)[:2_000], language="json", wrap_lines=True)
+        st.button("Forget the rules set aside", on_click=forget_set_aside, key="forget_set_aside")
 
 # ---- metrics
 st.subheader("Held-out metrics")
-
-
-def class_table(side) -> pd.DataFrame:
-    m = side.metrics
-    rows = [[c.label, f"{c.precision:.4f}", f"{c.recall:.4f}", f"{c.f1:.4f}", f"{c.support:,}"] for c in m.classes]
-    rows.append(["accuracy", "", "", f"{m.accuracy:.4f}", f"{m.n:,}"])
-    rows.append(["macro avg", f"{m.macro.precision:.4f}", f"{m.macro.recall:.4f}", f"{m.macro.f1:.4f}", f"{m.n:,}"])
-    rows.append(["weighted avg", f"{m.weighted.precision:.4f}", f"{m.weighted.recall:.4f}", f"{m.weighted.f1:.4f}",
-                 f"{m.n:,}"])
-    return pd.DataFrame(rows, columns=["class", "precision", "recall", "f1-score", "support"]).set_index("class")
-
-
-def confusion_table(side) -> pd.DataFrame:
-    m = side.metrics
-    return pd.DataFrame([[f"{v:,}" for v in row] for row in m.confusion],
-                        index=[f"true {l}" for l in m.labels], columns=[f"predicted {l}" for l in m.labels])
 
 
 left, right = st.columns(2)

@@ -1,8 +1,11 @@
 """Fixtures shared by every test: the synthetic credit-card data, its split, the tutorial's rules."""
 
 import json
+import os
 
 import pytest
+
+os.environ["RULE_STUDIO_STRICT"] = "1"  # the app raises what it would show as one line to a user
 
 import studio
 from tests.support.sample_rules import TUTORIAL_RULES

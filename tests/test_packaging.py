@@ -2,10 +2,12 @@
 and in a clean virtual environment (the core dependencies only) ``rule-studio`` runs."""
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +21,15 @@ def run(*args, **kwargs):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    proc = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, ROOT)
+    source = tmp_path_factory.mktemp("source") / "rule-studio"  # a clean copy: no stale build folder
+    top_level = {".git", ".venv", ".venv-bench", "build", "dist", "data", "workspace", "artifacts"}
+
+    def skipped(folder, names):
+        return [n for n in names if n == "__pycache__" or n.endswith(".egg-info")
+                or (Path(folder) == ROOT and n in top_level)]
+
+    shutil.copytree(ROOT, source, ignore=skipped)
+    proc = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, source)
     assert proc.returncode == 0, proc.stderr[-3000:]
     (path,) = out.glob("rule_studio-*.whl")
     return path

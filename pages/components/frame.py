@@ -13,6 +13,8 @@ content of its own, which opens the Rules page.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from dataclasses import dataclass
 
@@ -45,6 +47,7 @@ PAGES = (PageEntry("pages/data.py", "Data", ":material/table_view:"),
          PageEntry("pages/export.py", "Export", ":material/ios_share:"))
 LANDING = "pages/rules.py"
 
+log = logging.getLogger("rule-studio")
 _run = threading.local()  # is this script run inside the frame (set by run_app)
 
 
@@ -84,10 +87,21 @@ def run_app() -> None:
     pages += [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
     chosen = st.navigation(pages, position="hidden")
     s = session()
+    s.refresh()  # another tab may have changed the rules
     sidebar(s, PAGES)
+    if chosen.url_path:  # not the start page, which only opens another page
+        while s.notices:
+            st.warning(s.notices.pop(0))
     _run.active = True
     try:
         chosen.run()
+    except Exception as err:  # a page never ends in a traceback: one line here, the details in the server log
+        if os.environ.get("RULE_STUDIO_STRICT") == "1":  # the tests see every error as it is
+            raise
+        log.exception("page %s failed", chosen.url_path)
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0][:300]
+        st.error(f"This page could not be drawn ({type(err).__name__}: {first}). The rules and data are "
+                 "unchanged; Undo, another page or another dataset may help.")
     finally:
         _run.active = False
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -10,23 +9,9 @@ from typing import Callable
 from . import synthetic
 from ..errors import DataError
 from .dataset import Dataset
+from .folders import cache_dir, data_dir
 
 DEFAULT_DATASET = "creditcard-synthetic"
-
-
-def data_dir() -> Path:
-    """Where bundled files live: ``$RULE_STUDIO_DATA``, else the project's ``data/`` folder."""
-    env = os.environ.get("RULE_STUDIO_DATA")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parents[2] / "data"
-    return here if here.is_dir() else Path.cwd() / "data"
-
-
-def cache_dir() -> Path:
-    """Where generated files go: ``$RULE_STUDIO_CACHE``, else ``data/.cache``."""
-    env = os.environ.get("RULE_STUDIO_CACHE")
-    return Path(env) if env else data_dir() / ".cache"
 
 
 @dataclass(frozen=True)
@@ -82,10 +67,11 @@ BUNDLED: dict[str, Bundled] = {b.name: b for b in [
 ]}
 
 
-def load(source) -> Dataset:
-    """Open a bundled dataset by name, a CSV/Parquet path, ``openml:ID``, or a pandas DataFrame."""
+def load(source, name: str | None = None) -> Dataset:
+    """Open a bundled dataset by name, a CSV/Parquet path, ``openml:ID``, or a pandas DataFrame
+    (``name``: the name to show for a file or a DataFrame)."""
     if not isinstance(source, (str, Path)):
-        return Dataset.from_dataframe(source)
+        return Dataset.from_dataframe(source, **({"name": name} if name else {}))
     text = str(source)
     if text in BUNDLED:
         return BUNDLED[text].open()
@@ -97,7 +83,7 @@ def load(source) -> Dataset:
     if not Path(text).exists():
         names = ", ".join(BUNDLED)
         raise DataError(f"no file or bundled dataset named {text!r} (bundled: {names})")
-    return Dataset.from_file(text)
+    return Dataset.from_file(text, name=name)
 
 
 def load_openml(data_id: int) -> Dataset:

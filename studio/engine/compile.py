@@ -121,14 +121,14 @@ def rule_duckdb(when: tuple[Condition, ...], schema: Schema | None = None) -> st
     return rule_sql(Rule(when=when, then=0), schema).sql("duckdb")
 
 
-def mask_words(rules: list[Rule], bits: int, schema: Schema | None = None) -> list[str]:
+def mask_words(rules: list[Rule], bits: int, schema: Schema | None = None, skip: set[int] = frozenset()) -> list[str]:
     """DuckDB expressions of which rules match a row: word w has bit k set when rule
     ``bits*w + k`` holds. Every rule is included, enabled or not, so toggling a
-    rule needs no new query."""
+    rule needs no new query; the rules in ``skip`` (which DuckDB cannot evaluate) match nothing."""
     words = []
     for start in range(0, len(rules), bits):
         terms = [f"CASE WHEN {rule_duckdb(r.when, schema)} THEN {1 << k} ELSE 0 END"
-                 for k, r in enumerate(rules[start:start + bits])]
+                 if start + k not in skip else "0" for k, r in enumerate(rules[start:start + bits])]
         words.append(f"CAST({' + '.join(terms)} AS BIGINT)")
     return words or ["CAST(0 AS BIGINT)"]
 

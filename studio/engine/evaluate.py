@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import duckdb
 
 import numpy as np
 
 from ..data.split import Split
 from ..rules.model import RuleSet
 from ..rules.validate import check_ruleset
-from .compile import mask_words
+from ..data.connection import duckdb_message
+from ..errors import DataError
+from .compile import mask_words, rule_duckdb
 from .metrics import SIDES, Overlaps, RuleStats, Scores, SideMetrics, side_metrics
 
 _CACHE_LIMIT = 256
@@ -24,6 +28,7 @@ class MatchCounts:
     label: np.ndarray     # index into Split.labels
     matched: np.ndarray   # bool (groups, rules): does rule i match rows of this group
     rows: np.ndarray      # rows per group
+    broken: dict = field(default_factory=dict)  # rule index -> why DuckDB cannot evaluate it (it matches nothing)
 
 
 def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
@@ -48,24 +53,51 @@ def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     check_ruleset(rules, schema)
     low = (2 * len(split.labels) - 1).bit_length()  # bits for (label index, side)
     bits = 62 - low
-    words = mask_words(list(rules.rules), bits, schema)
-    cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
-    cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
-    sql = f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
-    result = split.dataset.con.execute(sql).fetchnumpy()
+    broken: dict[int, str] = {}
+    try:
+        result = split.dataset.con.execute(_counting_sql(split, rules, bits, low, broken)).fetchnumpy()
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error as err:  # find the rules DuckDB cannot evaluate; they match nothing
+        broken = broken_rules(split, rules)
+        if not broken:
+            raise DataError(f"the rules cannot be evaluated: {duckdb_message(err)}") from None
+        result = split.dataset.con.execute(_counting_sql(split, rules, bits, low, broken)).fetchnumpy()
     k0 = np.asarray(result["k0"], dtype=np.int64)
     n_rules = len(rules.rules)
     matched = np.zeros((len(k0), n_rules), dtype=bool)
-    masks = [k0 >> low] + [np.asarray(result[f"m{i}"], dtype=np.int64) for i in range(1, len(words))]
+    n_words = max(1, -(-n_rules // bits))
+    masks = [k0 >> low] + [np.asarray(result[f"m{i}"], dtype=np.int64) for i in range(1, n_words)]
     for w, mask in enumerate(masks):
         for k in range(min(bits, n_rules - w * bits)):
             matched[:, w * bits + k] = (mask >> k) & 1 == 1
     counts = MatchCounts(test=(k0 & 1).astype(np.int8), label=(k0 & ((1 << low) - 1)) >> 1,
-                         matched=matched, rows=np.asarray(result["n"], dtype=np.int64))
+                         matched=matched, rows=np.asarray(result["n"], dtype=np.int64), broken=broken)
     if len(split.cache) >= _CACHE_LIMIT:
         split.cache.pop(next(iter(split.cache)))
     split.cache[key] = counts
     return counts
+
+
+def _counting_sql(split: Split, rules: RuleSet, bits: int, low: int, broken: dict) -> str:
+    words = mask_words(list(rules.rules), bits, split.dataset.schema, skip=set(broken))
+    cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
+    cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
+    return f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
+
+
+def broken_rules(split: Split, rules: RuleSet) -> dict[int, str]:
+    """The rules DuckDB cannot evaluate on this split, each with DuckDB's reason (one line)."""
+    out = {}
+    for i, rule in enumerate(rules.rules):
+        try:
+            split.dataset.con.execute(f"SELECT count_if({rule_duckdb(rule.when, split.dataset.schema)}) "
+                                      f"FROM (SELECT * FROM {split.table} LIMIT 1)").fetchone()
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as err:
+            out[i] = duckdb_message(err)
+    return out
 
 
 @dataclass(frozen=True)
@@ -88,6 +120,7 @@ class Evaluation:
     split: Split
     ruleset: RuleSet
     sides: dict[str, SideReport]
+    broken: dict = field(default_factory=dict)  # rule index -> why it cannot be evaluated (it matched nothing)
 
     @property
     def train(self) -> SideReport:
@@ -168,7 +201,7 @@ def evaluate(split: Split, rules: RuleSet) -> Evaluation:
                 delta_f1=toggled.f1 - metrics.positive.f1))
         sides[side] = SideReport(metrics, stats, _overlaps(matched[:, enabled], rows,
                                                           [rule_labels[i] for i in enabled], enabled))
-    return Evaluation(split=split, ruleset=rules, sides=sides)
+    return Evaluation(split=split, ruleset=rules, sides=sides, broken=dict(counts.broken))
 
 
 def _pairs(true: np.ndarray, pred: np.ndarray, rows: np.ndarray) -> dict[tuple[str, str], int]:

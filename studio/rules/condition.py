@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import operators
+from .limits import MAX_INTEGER_DIGITS, MAX_TEXT, MAX_VALUES
 from .operators import LIST, NONE, PAIR, POLYGON
 from .polygon import Polygon
 
@@ -18,9 +19,25 @@ Scalar = bool | int | float | str
 
 
 def is_scalar(value: Any) -> bool:
+    """A number, string or boolean the studio can compare with: finite, a whole number of at most
+    ``MAX_INTEGER_DIGITS`` digits, a string of at most ``MAX_TEXT`` characters."""
     if isinstance(value, float):
         return math.isfinite(value)
-    return isinstance(value, (bool, int, str))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) < 10 ** MAX_INTEGER_DIGITS
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT
+    return isinstance(value, bool)
+
+
+def shown(value: Any, limit: int = 500) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a message must stay one readable line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+_SCALAR = (f"one number (at most {MAX_INTEGER_DIGITS} digits), string (at most {MAX_TEXT:,} characters) "
+           "or boolean")
 
 
 @dataclass(frozen=True)
@@ -60,19 +77,21 @@ class Condition:
 
     def problems(self) -> list[str]:
         """Structural problems (without looking at any data)."""
-        where = f"condition on {self.column!r}"
         if not isinstance(self.column, str) or not self.column:
             return ["a condition has no column"]
+        if len(self.column) > MAX_TEXT:
+            return [f"a condition's column name is longer than {MAX_TEXT:,} characters"]
+        where = f"condition on {shown(self.column)}"
         if not operators.known(self.op):
             hint = operators.closest(self.op)
             tip = f" (did you mean {hint!r}?)" if hint else ""
-            return [f"{where}: unknown operator {self.op!r}{tip}; use one of {', '.join(operators.names())}"]
+            return [f"{where}: unknown operator {shown(self.op)}{tip}; use one of {', '.join(operators.names())}"]
         shape, op = self.shape, self.op
         if shape == NONE:
             return [f"{where}: {op!r} takes no value"] if self.value is not None else []
         if shape == POLYGON:
             if not isinstance(self.value, Polygon):
-                return [f'{where}: {op!r} needs {{"y": <column>, "vertices": [[x, y], ...]}}, got {self.value!r}']
+                return [f'{where}: {op!r} needs {{"y": <column>, "vertices": [[x, y], ...]}}, got {shown(self.value)}']
             return [f"{where}: {p}" for p in self.value.problems(self.column)]
         if shape == PAIR:
             if not (isinstance(self.value, tuple) and len(self.value) == 2
@@ -86,11 +105,13 @@ class Condition:
         if shape == LIST:
             if not isinstance(self.value, tuple) or not self.value:
                 return [f"{where}: {op!r} needs a non-empty list of values"]
+            if len(self.value) > MAX_VALUES:
+                return [f"{where}: {op!r} takes at most {MAX_VALUES:,} values, got {len(self.value):,}"]
             if not all(is_scalar(v) for v in self.value):
-                return [f"{where}: {op!r} values must be numbers, strings or booleans (no null)"]
+                return [f"{where}: {op!r} values must be numbers, strings or booleans (no null; {_SCALAR})"]
             return []
         if not is_scalar(self.value):
-            return [f"{where}: {op!r} needs one number, string or boolean, got {self.value!r}"]
+            return [f"{where}: {op!r} needs {_SCALAR}, got {shown(self.value)}"]
         return []
 
     def values(self) -> tuple:

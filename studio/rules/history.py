@@ -1,4 +1,9 @@
-"""Undo and redo over immutable rule sets."""
+"""Undo and redo of one editor's own changes, over immutable rule sets.
+
+Each change is kept as a pair (before, after). Undo applies "after back to before" to whatever the
+rules are now (:func:`studio.rules.merge.rebase`), so undoing in one tab takes back that tab's change
+only, even when another tab changed the rules since.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,24 @@ from dataclasses import dataclass, field
 
 from .model import RuleSet
 
+Change = tuple[RuleSet, RuleSet]  # (before, after)
+
 
 @dataclass
 class History:
-    """A linear history: ``push`` drops anything that was undone."""
+    """The current rules as this editor last saw them, and its own changes, newest last."""
 
     current: RuleSet
     limit: int = 200
-    _undo: list[RuleSet] = field(default_factory=list)
-    _redo: list[RuleSet] = field(default_factory=list)
+    _undo: list[Change] = field(default_factory=list)
+    _redo: list[Change] = field(default_factory=list)
 
-    def push(self, rules: RuleSet) -> bool:
-        """Make ``rules`` current; False (and nothing recorded) when nothing changed."""
-        if rules == self.current:
-            return False
-        self._undo.append(self.current)
+    def push(self, before: RuleSet, after: RuleSet) -> None:
+        """Record a change (dropping what was undone) and make ``after`` current."""
+        self._undo.append((before, after))
         del self._undo[:-self.limit]
         self._redo.clear()
-        self.current = rules
-        return True
+        self.current = after
 
     @property
     def can_undo(self) -> bool:
@@ -34,14 +38,23 @@ class History:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def undo(self) -> RuleSet:
-        if self._undo:
-            self._redo.append(self.current)
-            self.current = self._undo.pop()
-        return self.current
+    def take_undo(self) -> Change | None:
+        """The newest change to undo (moved to the redo list), or None."""
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        self._redo.append(change)
+        return change
 
-    def redo(self) -> RuleSet:
-        if self._redo:
-            self._undo.append(self.current)
-            self.current = self._redo.pop()
-        return self.current
+    def take_redo(self) -> Change | None:
+        """The newest undone change to redo (moved back to the undo list), or None."""
+        if not self._redo:
+            return None
+        change = self._redo.pop()
+        self._undo.append(change)
+        return change
+
+    def to_dict(self) -> dict:
+        """The history as JSON-ready data (rule sets as their files' dicts)."""
+        return {"undo": [[b.to_dict(), a.to_dict()] for b, a in self._undo],
+                "redo": [[b.to_dict(), a.to_dict()] for b, a in self._redo]}

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import RuleSetError
-from .condition import Condition, Scalar, is_scalar
+from .condition import Condition, Scalar, is_scalar, shown
+from .limits import MAX_CONDITIONS, MAX_DEPTH, MAX_FILE_BYTES, MAX_RULES, MAX_TEXT
+from .rulefile import json_depth, read_rule_file
 
 FORMAT = "rule-studio/1"
 
@@ -97,12 +99,20 @@ class RuleSet:
     def problems(self) -> list[str]:
         """Structural problems (without looking at any data)."""
         out = []
+        if len(self.rules) > MAX_RULES:
+            return [f"a rule set holds at most {MAX_RULES:,} rules, this one {len(self.rules):,}"]
         if not is_scalar(self.default):
-            out.append(f"the default label must be a number, string or boolean, got {self.default!r}")
+            out.append(f"the default label must be a number, string or boolean, got {shown(self.default)}")
         for i, rule in enumerate(self.rules, start=1):
-            label = f"rule {i}" + (f" ({rule.name!r})" if rule.name else "")
+            name = rule.name if isinstance(rule.name, str) else ""
+            label = f"rule {i}" + (f" ({shown(name, 60)})" if name else "")
+            if len(name) > MAX_TEXT:
+                out.append(f"{label}: its name is longer than {MAX_TEXT:,} characters")
             if not rule.when:
                 out.append(f"{label} is empty: it needs at least one condition")
+            if len(rule.when) > MAX_CONDITIONS:
+                out.append(f"{label} has {len(rule.when):,} conditions; a rule holds at most {MAX_CONDITIONS}")
+                continue
             if not is_scalar(rule.then):
                 out.append(f"{label}: its label ('then') must be a number, string or boolean")
             out.extend(f"{label}: {p}" for c in rule.when for p in c.problems())
@@ -191,21 +201,22 @@ class RuleSet:
 
     @classmethod
     def from_json(cls, text: str) -> "RuleSet":
+        if len(text) > MAX_FILE_BYTES:
+            raise RuleSetError(f"a rule file holds at most {MAX_FILE_BYTES / 1e6:g} MB")
+        depth = json_depth(text)
+        if depth > MAX_DEPTH:
+            raise RuleSetError(f"the JSON is nested {depth:,} levels deep; a rule file needs at most {MAX_DEPTH}")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise RuleSetError(f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
+        except RecursionError:
+            raise RuleSetError(f"the JSON is nested more than {MAX_DEPTH} levels deep") from None
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> "RuleSet":
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise RuleSetError(f"rule file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise RuleSetError(f"cannot read rule file {path}: {err}") from None
-        return cls.from_json(text)
+        return cls.from_json(read_rule_file(path))
 
 
 _RULE_KEYS = {"name", "when", "then", "enabled"}
@@ -215,8 +226,9 @@ _CONDITION_KEYS = {"column", "op", "value"}
 def _rule_from_dict(raw: Any, i: int) -> tuple[Rule | None, list[str]]:
     if not isinstance(raw, dict):
         return None, [f"rule {i} must be a JSON object"]
-    label = f"rule {i}" + (f" ({raw.get('name')!r})" if raw.get("name") else "")
-    problems = [f"{label}: unknown key {k!r}" for k in raw if k not in _RULE_KEYS]
+    name = raw.get("name")
+    label = f"rule {i}" + (f" ({shown(name, 60)})" if name and isinstance(name, str) else "")
+    problems = [f"{label}: unknown key {shown(k, 40)}" for k in raw if k not in _RULE_KEYS]
     if "then" not in raw:
         problems.append(f"{label} has no label ('then')")
     when = raw.get("when")
@@ -228,7 +240,7 @@ def _rule_from_dict(raw: Any, i: int) -> tuple[Rule | None, list[str]]:
         if not isinstance(cond, dict) or "column" not in cond or "op" not in cond:
             problems.append(f"{label}: each condition needs 'column' and 'op'")
             continue
-        problems.extend(f"{label}: unknown key {k!r} in a condition" for k in cond if k not in _CONDITION_KEYS)
+        problems.extend(f"{label}: unknown key {shown(k, 40)} in a condition" for k in cond if k not in _CONDITION_KEYS)
         conditions.append(Condition(cond["column"], cond["op"], cond.get("value")))
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):

@@ -31,6 +31,7 @@ from typing import Any
 from sqlglot import exp
 
 from ..data.quoting import double
+from .limits import MAX_VERTICES
 
 # Largest polygon coordinate: within it, no product of the point-in-polygon test overflows.
 MAX_COORDINATE = 1e150
@@ -73,14 +74,17 @@ class Polygon:
         if self.y == column:
             return [f"'in polygon' needs two different columns, got {column!r} for both x and y"]
         if not isinstance(self.vertices, tuple):
-            return [f"'in polygon' needs a list of [x, y] vertices, got {self.vertices!r}"]
+            return [f"'in polygon' needs a list of [x, y] vertices, got {type(self.vertices).__name__}"]
         if len(self.vertices) < 3:
             return [f"'in polygon' needs at least 3 vertices, got {len(self.vertices)}"]
+        if len(self.vertices) > MAX_VERTICES:
+            return [f"'in polygon' takes at most {MAX_VERTICES} vertices, got {len(self.vertices):,}"]
         for k, vertex in enumerate(self.vertices, start=1):
             if not (isinstance(vertex, tuple) and len(vertex) == 2 and all(_is_coordinate(v) for v in vertex)):
-                shown = list(vertex) if isinstance(vertex, tuple) else vertex
+                shown = repr(list(vertex) if isinstance(vertex, tuple) else vertex)
+                shown = shown if len(shown) <= 500 else shown[:497] + "..."
                 return [f"'in polygon' vertex {k} must be an [x, y] pair of finite numbers within "
-                        f"±{MAX_COORDINATE:g}, got {shown!r}"]
+                        f"±{MAX_COORDINATE:g}, got {shown}"]
         return []
 
     def to_dict(self) -> dict:
@@ -115,13 +119,21 @@ def polygon_sql(px: exp.Expression, py: exp.Expression, poly: Polygon) -> exp.Ex
                                       side(this=cross.copy(), expression=double(0.0)), copy=False))
     tests = on_edges
     if crossings:
-        count = None
-        for crossing in crossings:
-            term = exp.Case(ifs=[exp.If(this=crossing, true=exp.Literal.number(1))], default=exp.Literal.number(0))
-            count = term if count is None else exp.Add(this=count, expression=term)
+        terms = [exp.Case(ifs=[exp.If(this=c, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+                 for c in crossings]
+        count = _balanced(terms, exp.Add)
         odd = exp.Mod(this=exp.Paren(this=count), expression=exp.Literal.number(2))
         tests = tests + [exp.EQ(this=odd, expression=exp.Literal.number(1))]
-    return exp.and_(box, exp.Paren(this=exp.or_(*[exp.Paren(this=t) for t in tests], copy=False)), copy=False)
+    return exp.and_(box, exp.Paren(this=_balanced([exp.Paren(this=t) for t in tests], exp.Or)), copy=False)
+
+
+def _balanced(nodes: list[exp.Expression], join: type[exp.Expression]) -> exp.Expression:
+    """``nodes`` joined pairwise into a balanced, parenthesised tree: a polygon of n vertices nests
+    about 2 log2(n) deep in SQL, not n deep (engines cap expression depth; DuckDB at 1,000)."""
+    while len(nodes) > 1:
+        nodes = [exp.Paren(this=join(this=nodes[i], expression=nodes[i + 1])) if i + 1 < len(nodes) else nodes[i]
+                 for i in range(0, len(nodes), 2)]
+    return nodes[0]
 
 
 def polygon_mask(x, y, vertices):

@@ -8,7 +8,7 @@ import datetime as dt
 from ..data.schema import BOOLEAN, EMPTY, NUMERIC, OTHER, STRING, TEMPORAL, Schema
 from ..errors import RuleSetError
 from . import operators
-from .condition import Condition
+from .condition import Condition, shown
 from .model import RuleSet
 from .operators import NONE, POLYGON
 
@@ -39,6 +39,39 @@ def _value_fits(kind: str, value) -> bool:
     return False
 
 
+_INTEGER_BITS = {"TINYINT": 8, "SMALLINT": 16, "INTEGER": 32, "BIGINT": 64, "HUGEINT": 128,
+                 "UTINYINT": -8, "USMALLINT": -16, "UINTEGER": -32, "UBIGINT": -64, "UHUGEINT": -128}
+_FLOAT_MAX = {"FLOAT": 3.4028234663852886e38, "REAL": 3.4028234663852886e38, "DOUBLE": 1.7976931348623157e308}
+
+
+def numeric_range(duckdb_type: str) -> tuple[float, float] | None:
+    """The smallest and largest value a numeric column type holds (None when unknown)."""
+    t = str(duckdb_type).upper()
+    if t in _INTEGER_BITS:
+        bits = _INTEGER_BITS[t]
+        return (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if bits > 0 else (0, 2 ** -bits - 1)
+    if t in _FLOAT_MAX:
+        return -_FLOAT_MAX[t], _FLOAT_MAX[t]
+    if t.startswith("DECIMAL(") and t.endswith(")"):
+        try:
+            precision, scale = (int(x) for x in t[8:-1].split(","))
+        except ValueError:
+            return None
+        top = 10 ** (precision - scale) - 10 ** -scale if scale else 10 ** precision - 1
+        return -top, top
+    return None
+
+
+def _out_of_range(duckdb_type: str, value) -> str | None:
+    bounds = numeric_range(duckdb_type)
+    if bounds is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    low, high = bounds
+    if low <= value <= high:
+        return None
+    return f"value {value!r} is outside the range of {duckdb_type} ({low:g} … {high:g})"
+
+
 def _or_list(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
@@ -60,8 +93,12 @@ def condition_problems(cond: Condition, schema: Schema) -> list[str]:
         return [f"column {cond.column!r} is {kind}: use {_or_list(operators.applying_to(kind))}"]
     bad = [v for v in cond.values() if not _value_fits(kind, v)]
     if bad:
-        return [f"column {cond.column!r} is {schema.type_of(cond.column)}: value {bad[0]!r} "
+        return [f"column {cond.column!r} is {schema.type_of(cond.column)}: value {shown(bad[0])} "
                 f"is the wrong type, expected {_EXPECTED[kind]}"]
+    if kind == NUMERIC:
+        outside = [m for v in cond.values() if (m := _out_of_range(schema.type_of(cond.column), v))]
+        if outside:
+            return [f"column {cond.column!r}: {outside[0]}"]
     return []
 
 
@@ -71,7 +108,7 @@ def ruleset_problems(rules: RuleSet, schema: Schema) -> list[str]:
     if problems:
         return problems
     for i, rule in enumerate(rules.rules, start=1):
-        label = f"rule {i}" + (f" ({rule.name!r})" if rule.name else "")
+        label = f"rule {i}" + (f" ({shown(rule.name, 60)})" if rule.name else "")
         for cond in rule.when:
             problems.extend(f"{label}: {p}" for p in condition_problems(cond, schema))
     return problems

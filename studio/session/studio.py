@@ -8,18 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
-from ..data.bundled import DEFAULT_DATASET, load
+from ..data.bundled import BUNDLED, DEFAULT_DATASET, load
+from ..data.folders import available_file, data_roots, uploads_dir
 from ..data.dataset import Dataset
 from ..data.profile import profile
 from ..data.split import Split
 from ..engine.evaluate import Evaluation, cumulative, evaluate
-from ..errors import RuleSetError
 from ..rules.history import History
+from ..rules.merge import rebase
 from ..rules.model import Rule, RuleSet
-from ..rules.validate import check_ruleset
+from ..rules.validate import check_ruleset, condition_problems
 from .cache import SplitCache
 from .workspace import Workspace
+
+
+def allowed_source(source) -> str:
+    """A saved dataset source the studio may reopen: a bundled dataset, or a file under the data
+    roots or the uploads folder (DataError otherwise)."""
+    if isinstance(source, str) and source in BUNDLED:
+        return source
+    return str(available_file(str(source), data_roots() + [uploads_dir().resolve()]))
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,9 @@ class StudioSession:
         self.workspace = workspace
         self.dataset: Dataset | None = None
         self.source: str = ""
+        self.source_name: str | None = None
+        self.notices: list[str] = []  # things the user should be told once (the app shows and clears them)
+        self.revision = 0  # of the saved rules this session last saw
         self.split: Split | None = None
         self.history: History | None = None
         self._evaluations: dict = {}
@@ -47,23 +60,28 @@ class StudioSession:
     # ---- start ----------------------------------------------------------------
     @classmethod
     def start(cls, workspace: Workspace) -> "StudioSession":
-        """Restore the workspace's last dataset and rules, else open the default dataset."""
+        """Restore the workspace's last dataset and rules, else open the default dataset. What the
+        workspace stores is checked again: a source that is no longer available (or never was: only
+        bundled datasets and files under the data roots or the uploads folder are) is not opened."""
         session = cls(workspace)
         state = workspace.load_state()
         if state:
             try:
-                session.open(state["source"], SplitChoice(state["target"], state.get("positive"),
-                                                          state.get("test_size", 0.5), state.get("seed", 0)))
+                source = allowed_source(state["source"])
+                choice = SplitChoice(state["target"], state.get("positive"), state.get("test_size", 0.5),
+                                     state.get("seed", 0))
+                session.open(source, choice, name=state.get("name"))
                 return session
-            except Exception:  # a file that moved or no longer loads: fall back to the default
-                pass
+            except Exception as err:  # a file that moved, no longer loads, or is not allowed
+                session.notices.append(f"The last dataset was not reopened ({err}); the default dataset is open.")
         session.open(DEFAULT_DATASET)
         return session
 
     # ---- dataset and split ----------------------------------------------------
-    def open(self, source: str | Path, choice: SplitChoice | None = None) -> None:
-        """Load a dataset and split it. On any error the current dataset, split and rules stay."""
-        dataset = load(source)
+    def open(self, source: str | Path, choice: SplitChoice | None = None, name: str | None = None) -> None:
+        """Load a dataset and split it (``name``: the name to show, an uploaded file's own, say). On
+        any error the current dataset, split and rules stay."""
+        dataset = load(source, name=name)
         try:
             if choice is None:
                 choice = SplitChoice(dataset.suggested_target or dataset.columns[-1], dataset.suggested_positive)
@@ -74,6 +92,7 @@ class StudioSession:
             raise
         old = self.dataset
         self.dataset, self.source, self.split = dataset, str(source), split
+        self.source_name = name
         self._evaluations.clear()
         self.history = History(self._restored_rules())
         self._save_state()
@@ -90,8 +109,8 @@ class StudioSession:
         self._evaluations.clear()
         if target_changed:
             self.history = History(self._restored_rules())
-        else:
-            self._autosave()
+        else:  # the same rules, saved with the new positive label
+            self._commit(lambda latest: latest)
         self._save_state()
         self.warm_cache()
 
@@ -112,21 +131,35 @@ class StudioSession:
     def rules_key(self) -> str:
         return f"{self.dataset.name}--{self.split.target}"
 
-    def _restored_rules(self) -> RuleSet:
-        saved = self.workspace.load_rules(self.rules_key)
-        if saved is not None:
-            try:
-                return check_ruleset(saved, self.dataset.schema)
-            except RuleSetError:
-                pass
+    def _empty_rules(self) -> RuleSet:
         counts = self.split.counts
         majority = max(self.split.labels, key=lambda l: counts["train"][l] + counts["test"][l])
         return RuleSet(default=self.native_label(majority), target=self.split.target,
                        positive=self.native_label(self.split.positive))
 
+    def _restored_rules(self) -> RuleSet:
+        """The saved rules of this dataset and target, checked again: rules that do not hold up (or
+        do not fit this table's columns) are set aside with a notice, an unreadable file is kept
+        beside a fresh start; nothing is dropped silently."""
+        schema = self.dataset.schema
+        saved = self.workspace.read_rules(
+            self.rules_key, check=lambda r: [p for c in r.when for p in condition_problems(c, schema)])
+        self.revision = saved.revision
+        self.notices.extend(saved.salvaged.problems)
+        rules = saved.rules
+        if rules is None:
+            aside = self.workspace.set_aside_file(self.rules_key) if saved.salvaged.problems else None
+            if aside is not None:
+                self.notices.append(f"The unreadable rules file was kept as {aside.name}; the rules start empty.")
+                self.revision = 0
+            return self._empty_rules()
+        if saved.salvaged.problems:  # save what was set aside with the rules, so nothing is lost
+            rules, self.revision = self.workspace.update_rules(self.rules_key, lambda latest, revision: rules)
+        return rules
+
     def _save_state(self) -> None:
         s = self.split
-        self.workspace.save_state({"source": self.source, "target": s.target,
+        self.workspace.save_state({"source": self.source, "name": self.source_name, "target": s.target,
                                    "positive": self.native_label(s.positive),
                                    "test_size": s.test_size, "seed": s.seed})
 
@@ -135,22 +168,62 @@ class StudioSession:
     def rules(self) -> RuleSet:
         return self.history.current
 
+    def _commit(self, change: Callable[[RuleSet], RuleSet]) -> tuple[RuleSet, RuleSet]:
+        """``change`` applied to the latest saved rules under the workspace's lock (another tab may have
+        saved since this one last looked) and saved; returns (the rules it was applied to, the result).
+        A result that does not fit the table raises and saves nothing."""
+        seen = {}
+
+        def step(latest: RuleSet | None, revision: int) -> RuleSet:
+            latest = latest if latest is not None else self._empty_rules()
+            after = replace(change(latest), target=self.split.target,
+                            positive=self.native_label(self.split.positive))
+            check_ruleset(after, self.dataset.schema)
+            if revision != self.revision:
+                self.notices.append("The rules were changed in another tab or window: your change was made "
+                                    "on the latest rules.")
+            seen["before"] = latest
+            return after
+
+        after, self.revision = self.workspace.update_rules(self.rules_key, step)
+        self.history.current = after
+        return seen["before"], after
+
     def apply(self, rules: RuleSet) -> bool:
-        """Validate and make ``rules`` current (recorded for undo, autosaved). False if unchanged."""
+        """Make the change from the current rules to ``rules`` (validated, recorded for undo, saved on top
+        of the latest saved rules). False if ``rules`` changes nothing."""
         check_ruleset(rules, self.dataset.schema)
         rules = replace(rules, target=self.split.target, positive=self.native_label(self.split.positive))
-        changed = self.history.push(rules)
-        if changed:
-            self._autosave()
-        return changed
+        base = self.rules
+        if rules == base and rules.meta == base.meta:
+            return False
+        before, after = self._commit(lambda latest: rebase(base, rules, latest))
+        self.history.push(before, after)
+        return True
 
     def undo(self) -> None:
-        self.history.undo()
-        self._autosave()
+        """Take back this editor's newest change (only it, whatever other tabs did since)."""
+        change = self.history.take_undo()
+        if change is not None:
+            before, after = change
+            self._commit(lambda latest: rebase(after, before, latest))
 
     def redo(self) -> None:
-        self.history.redo()
-        self._autosave()
+        change = self.history.take_redo()
+        if change is not None:
+            before, after = change
+            self._commit(lambda latest: rebase(before, after, latest))
+
+    def refresh(self) -> bool:
+        """Show the latest saved rules if another tab or window saved since (True when it did)."""
+        if self.workspace.revision(self.rules_key) == self.revision:
+            return False
+        saved = self.workspace.read_rules(self.rules_key)
+        if saved.rules is None:
+            return False
+        self.history.current, self.revision = saved.rules, saved.revision
+        self.notices.append("These rules were changed in another tab or window: the latest are shown.")
+        return True
 
     def import_json(self, text: str) -> RuleSet:
         """Replace the rules with a rule file's; an invalid file raises and changes nothing."""
@@ -159,19 +232,27 @@ class StudioSession:
         self.apply(rules)
         return self.rules
 
-    def _autosave(self) -> None:
-        self.workspace.save_rules(self.rules_key, self.rules)
-
     # ---- numbers --------------------------------------------------------------
     def evaluation(self, rules: RuleSet | None = None) -> Evaluation:
         """The report of ``rules`` (default: the current ones), memoised per split and rule set."""
-        rules = self.rules if rules is None else rules
+        current = rules is None
+        rules = self.rules if current else rules
         key = (self.split.id, rules)
         ev = self._evaluations.get(key)
         if ev is None:
             if len(self._evaluations) > 64:
                 self._evaluations.clear()
             ev = self._evaluations[key] = evaluate(self.split, rules)
+        stuck = [i for i in ev.broken if rules.rules[i].enabled]
+        if current and stuck:  # rules DuckDB cannot evaluate are disabled and named, never an error page
+            names = rules.names()
+            self.notices += [f"Rule {i + 1} ({names[i]!r}) cannot be evaluated ({ev.broken[i]}); it was disabled."
+                             for i in stuck]
+            fixed = rules
+            for i in stuck:
+                fixed = fixed.toggle(i, False)
+            self.apply(fixed)
+            return self.evaluation()
         return ev
 
     def preview(self, rule: Rule, index: int | None = None) -> Evaluation:

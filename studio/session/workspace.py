@@ -1,21 +1,34 @@
-"""A folder that keeps a user's work: the chosen dataset and split, every dataset's rules, uploads.
+"""A folder that keeps a user's work: the chosen dataset and split, and every dataset's rules.
 
-Layout under the root: ``<workspace id>/state.json``, ``<workspace id>/rules/<dataset>.json``
-and ``<workspace id>/uploads/<file>``. Writes are atomic (temp file, then rename).
+Layout under the root: ``<workspace id>/state.json`` and ``<workspace id>/rules/<dataset>.json``.
+A rules file is a rule-studio/1 rule file with one more key, ``"revision": n``; every change goes
+through :meth:`Workspace.update_rules`, which takes the file's lock, reads the latest revision,
+applies the change to it and writes revision n + 1, so two tabs (or threads, or processes) on one
+workspace never lose each other's work. Writes are atomic: a uniquely named temporary file, then
+``os.replace``. Everything read back is checked again: a bad file is set aside, never trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
-import uuid
+import secrets
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import RuleSetError
 from ..rules.model import RuleSet
+from ..rules.rulefile import json_depth
+from ..rules.limits import MAX_DEPTH, MAX_FILE_BYTES
+from ..rules.salvage import Salvaged, salvage
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_STATE_BYTES = 100_000
 
 
 def default_root() -> Path:
@@ -25,7 +38,8 @@ def default_root() -> Path:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """A new workspace id: 128 random bits, so an id cannot be guessed."""
+    return secrets.token_hex(16)
 
 
 def slug(name: str) -> str:
@@ -33,66 +47,135 @@ def slug(name: str) -> str:
     return text[:80] or "dataset"
 
 
-def _write(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a uniquely named temporary file and ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock on ``<path>.lock`` (across threads and processes) while the block runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_json(path: Path, limit: int):
+    """Parsed JSON of a small regular file, or None (missing, too large, too deep, not JSON)."""
+    try:
+        if not path.is_file() or path.stat().st_size > limit:
+            return None
+        text = path.read_text(encoding="utf-8")
+        if json_depth(text) > MAX_DEPTH:
+            return None
+        return json.loads(text)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+@dataclass(frozen=True)
+class SavedRules:
+    """A dataset's saved rules: what could be used, what was set aside and why, and the revision."""
+
+    salvaged: Salvaged
+    revision: int
+
+    @property
+    def rules(self) -> RuleSet | None:
+        return self.salvaged.rules
 
 
 class Workspace:
     """One user's saved work."""
 
     def __init__(self, workspace_id: str, root: Path | None = None):
-        if not _ID.match(workspace_id or ""):
-            raise ValueError(f"bad workspace id {workspace_id!r}")
+        if not isinstance(workspace_id, str) or not _ID.match(workspace_id):
+            raise ValueError("bad workspace id")
         self.id = workspace_id
         self.path = Path(root or default_root()) / workspace_id
+        self._revisions: dict[str, tuple[tuple, int]] = {}  # key -> (file signature, revision)
 
     # ---- the current dataset and split ------------------------------------
     def load_state(self) -> dict | None:
-        try:
-            return json.loads((self.path / "state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        """The saved dataset and split choice, or None when there is none or it is not well formed."""
+        state = _read_json(self.path / "state.json", MAX_STATE_BYTES)
+        if not isinstance(state, dict) or not isinstance(state.get("source"), str) \
+                or not isinstance(state.get("target"), str):
             return None
+        return state
 
     def save_state(self, state: dict) -> None:
-        _write(self.path / "state.json", json.dumps(state, indent=2))
+        write_atomically(self.path / "state.json", json.dumps(state, indent=2))
 
-    # ---- rules, one file per dataset ----------------------------------------
-    def rules_path(self, dataset_name: str) -> Path:
-        return self.path / "rules" / f"{slug(dataset_name)}.json"
+    # ---- rules, one file per dataset and target ------------------------------
+    def rules_path(self, key: str) -> Path:
+        return self.path / "rules" / f"{slug(key)}.json"
 
-    def load_rules(self, dataset_name: str) -> RuleSet | None:
-        """The autosaved rules of a dataset, or None (also when the file is unreadable)."""
-        path = self.rules_path(dataset_name)
+    def load_rules(self, key: str) -> RuleSet | None:
+        """The saved rules of ``key`` that hold up (None when there are none)."""
+        return self.read_rules(key).rules
+
+    def read_rules(self, key: str, check=None) -> SavedRules:
+        """The saved rules of ``key`` (read leniently: rules that do not hold up, or for which ``check``
+        finds problems, are set aside)."""
+        data = _read_json(self.rules_path(key), MAX_FILE_BYTES)
+        if data is None:
+            missing = not self.rules_path(key).exists()
+            return SavedRules(Salvaged(None, problems=[] if missing else ["the saved rules file cannot be read"]), 0)
+        revision = data.pop("revision", 0) if isinstance(data, dict) else 0
+        revision = revision if isinstance(revision, int) and not isinstance(revision, bool) and revision >= 0 else 0
+        return SavedRules(salvage(data, check), revision)
+
+    def revision(self, key: str) -> int:
+        """The revision of ``key``'s saved rules (0 when there are none); read again only when the file
+        changed (every change replaces it, so its inode changes)."""
+        try:
+            st = self.rules_path(key).stat()
+        except OSError:
+            return 0
+        signature = (st.st_ino, st.st_mtime_ns, st.st_size)
+        known = self._revisions.get(key)
+        if known is not None and known[0] == signature:
+            return known[1]
+        revision = self.read_rules(key).revision
+        self._revisions[key] = (signature, revision)
+        return revision
+
+    def update_rules(self, key: str, change: Callable[[RuleSet | None, int], RuleSet]) -> tuple[RuleSet, int]:
+        """Under the file's lock: ``change(latest rules, their revision)`` saved as the next revision."""
+        path = self.rules_path(key)
+        with locked(path):
+            saved = self.read_rules(key)
+            rules = change(saved.rules, saved.revision)
+            revision = saved.revision + 1
+            write_atomically(path, json.dumps({**rules.to_dict(), "revision": revision}, indent=1,
+                                              ensure_ascii=False) + "\n")
+            return rules, revision
+
+    def save_rules(self, key: str, rules: RuleSet) -> int:
+        """Save ``rules`` as the next revision, whatever is saved (use :meth:`update_rules` to build on it)."""
+        return self.update_rules(key, lambda latest, revision: rules)[1]
+
+    def set_aside_file(self, key: str) -> Path | None:
+        """Move an unreadable rules file out of the way (kept beside it), so a fresh start can be saved."""
+        path = self.rules_path(key)
         if not path.exists():
             return None
-        try:
-            return RuleSet.load(path)
-        except RuleSetError:
-            return None
+        aside = path.with_name(f"{path.stem}.unreadable-{secrets.token_hex(4)}.json")
+        os.replace(path, aside)
+        return aside
 
-    def save_rules(self, dataset_name: str, rules: RuleSet) -> None:
-        _write(self.rules_path(dataset_name), rules.to_json() + "\n")
 
-    # ---- uploaded files ---------------------------------------------------
-    def upload_path(self, filename: str) -> Path:
-        name = Path(filename).name
-        stem, dot, ext = name.rpartition(".")
-        safe = slug(stem if dot else name) + (f".{slug(ext)}" if dot else "")
-        return self.path / "uploads" / safe
-
-    def save_upload(self, filename: str, data) -> Path:
-        """Store an uploaded file (bytes or a file-like object) and return its path."""
-        path = self.upload_path(filename)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as out:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                out.write(data)
-            else:
-                while chunk := data.read(1 << 20):
-                    out.write(chunk)
-        tmp.replace(path)
-        return path
+__all__ = ["RuleSetError", "SavedRules", "Workspace", "default_root", "locked", "new_id", "slug", "write_atomically"]

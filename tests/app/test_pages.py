@@ -133,7 +133,8 @@ def test_rules_come_back_in_a_new_session_with_the_same_workspace(workspace):
     assert saved["rules"][0]["name"] == "kept"
 
 
-def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path):
+def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path, monkeypatch):
+    monkeypatch.setenv("RULE_STUDIO_DATA_ROOTS", str(tmp_path))  # the server files a user may open
     at = app()
     at.switch_page("pages/data.py").run()
     assert not at.exception

@@ -9,7 +9,8 @@ import studio
 from studio.errors import DataError, RuleSetError
 from studio.rules import rule
 from studio.session.studio import SplitChoice, StudioSession
-from studio.session.workspace import Workspace
+from studio.data.uploads import store_upload
+from studio.session.workspace import Workspace, new_id
 
 
 @pytest.fixture
@@ -110,9 +111,12 @@ def test_resplit_keeps_rules_and_a_new_target_gets_its_own(ws):
 def test_workspace_ids_and_upload_names_are_safe(tmp_path):
     with pytest.raises(ValueError):
         Workspace("../escape", tmp_path)
-    ws = Workspace("ok", tmp_path)
-    path = ws.save_upload("../../etc/pass wd.csv", b"a,b\n1,2\n")
-    assert path.parent == ws.path / "uploads" and path.name == "pass-wd.csv"
+    for bad in ("", "a/b", "..", "x" * 65, None, "id\x00"):
+        with pytest.raises(ValueError):
+            Workspace(bad, tmp_path)
+    path = store_upload("../../etc/pass wd.csv", b"a,b\n1,2\n", folder=tmp_path / "uploads")
+    assert path.parent == tmp_path / "uploads" and path.name.endswith(".csv") and len(path.stem) == 64
+    assert len(new_id()) == 32 and int(new_id(), 16) >= 0  # 128 random bits
 
 
 def test_concurrent_sessions_and_threads_give_no_duckdb_errors(tmp_path):
