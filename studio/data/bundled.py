@@ -10,6 +10,7 @@ from . import synthetic
 from ..errors import DataError
 from .dataset import Dataset
 from .folders import cache_dir, data_dir
+from .limits import LoadLimits
 
 DEFAULT_DATASET = "creditcard-synthetic"
 
@@ -67,9 +68,15 @@ BUNDLED: dict[str, Bundled] = {b.name: b for b in [
 ]}
 
 
-def load(source, name: str | None = None) -> Dataset:
+def load(source, name: str | None = None, limits: LoadLimits | None = None) -> Dataset:
     """Open a bundled dataset by name, a CSV/Parquet path, ``openml:ID``, or a pandas DataFrame
-    (``name``: the name to show for a file or a DataFrame)."""
+    (``name``: the name to show for a file or a DataFrame; ``limits``: checked before a file is read,
+    and applied to every later query of any source)."""
+    dataset = _open(source, name, limits)
+    return dataset.bound(limits) if limits is not None else dataset
+
+
+def _open(source, name: str | None, limits: LoadLimits | None) -> Dataset:
     if not isinstance(source, (str, Path)):
         return Dataset.from_dataframe(source, **({"name": name} if name else {}))
     text = str(source)
@@ -83,7 +90,7 @@ def load(source, name: str | None = None) -> Dataset:
     if not Path(text).exists():
         names = ", ".join(BUNDLED)
         raise DataError(f"no file or bundled dataset named {text!r} (bundled: {names})")
-    return Dataset.from_file(text, name=name)
+    return Dataset.from_file(text, name=name, limits=limits)
 
 
 def load_openml(data_id: int) -> Dataset:

@@ -6,7 +6,6 @@ never share a table and no connection is used from two threads at once.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,10 +13,12 @@ import duckdb
 
 from ..errors import DataError
 from .connection import connect, duckdb_message
+from .guard import QueryGuard
+from .limits import LoadLimits, check_file
 from .labels import canonical_sql
-from .quoting import column
+from .quoting import column, string_sql
 from .schema import Schema
-from .sources import check_readable, csv_source, file_source, parquet_source
+from .sources import PARQUET_SUFFIXES, check_readable, csv_source, file_source, parquet_source, ragged_line
 from .split import make_split
 from .tables import RESERVED, RESERVED_PREFIX, TABLE
 
@@ -33,39 +34,66 @@ class Dataset:
     description: str = ""
     suggested_target: str | None = None
     suggested_positive: object = None
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    limits: LoadLimits | None = field(default=None, repr=False, compare=False)
+    lock: QueryGuard = field(default=None, repr=False, compare=False)  # every query on ``con`` holds it
     _schema: Schema | None = field(default=None, repr=False, compare=False)
     _n_rows: int | None = field(default=None, repr=False, compare=False)
     _class_counts: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __post_init__(self):
+        if self.lock is None:
+            self.lock = QueryGuard(self.con, self.limits.query_seconds if self.limits else None)
+
     # ---- loading ---------------------------------------------------------
     @classmethod
-    def _create(cls, select_sql: str, name: str, source: str, params=None, **kwargs) -> "Dataset":
+    def _create(cls, select_sql: str, name: str, source: str, params=None, path: Path | None = None,
+                limits: LoadLimits | None = None, **kwargs) -> "Dataset":
+        """``CREATE TABLE data AS select_sql``; with ``limits``, the file is checked first and at most
+        the allowed rows are loaded, within the load time limit and the memory limit."""
         con = connect()
         try:
-            con.execute(f"CREATE TABLE {TABLE} AS {select_sql}", params or [])
+            with QueryGuard(con, limits.load_seconds if limits else None):
+                if limits is not None:
+                    if limits.memory_limit:
+                        con.execute(f"SET memory_limit = {string_sql(limits.memory_limit)}")
+                    if path is not None:
+                        check_file(con, path, limits)
+                    columns = len(Schema.of(con, select_sql).columns)
+                    limits.check_columns(name, columns)
+                    select_sql = f"SELECT * FROM ({select_sql}) LIMIT {limits.max_rows(columns) + 1}"
+                con.execute(f"CREATE TABLE {TABLE} AS {select_sql}", params or [])
+        except DataError:
+            con.close()
+            raise
         except duckdb.Error as err:
             con.close()
             raise DataError(f"cannot read {name}: {duckdb_message(err)}") from None
-        ds = cls(con=con, name=name, source=source, **kwargs)
-        ds._check_loaded()
+        ds = cls(con=con, name=name, source=source, limits=limits, **kwargs)
+        try:
+            if limits is not None and ds.n_rows > limits.max_rows(len(ds.columns)):
+                raise DataError(limits.rows_message(name, ds.n_rows, len(ds.columns)).replace(
+                    f"has {ds.n_rows:,} rows", f"has more than {ds.n_rows - 1:,} rows"))
+            ds._check_loaded()
+        except DataError:
+            ds.close()
+            raise
         return ds
 
     @classmethod
     def from_file(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
         """Load a CSV (delimiter, quoting and types sniffed) or Parquet file into DuckDB."""
         p = check_readable(path)
-        return cls._create(f"SELECT * FROM {file_source(p)}", name or p.name, str(p), **kwargs)
+        return cls._create(f"SELECT * FROM {file_source(p)}", name or p.name, str(p), path=p, **kwargs)
 
     @classmethod
     def from_csv(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
         p = check_readable(path)
-        return cls._create(f"SELECT * FROM {csv_source(p)}", name or p.name, str(p), **kwargs)
+        return cls._create(f"SELECT * FROM {csv_source(p)}", name or p.name, str(p), path=p, **kwargs)
 
     @classmethod
     def from_parquet(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
         p = check_readable(path)
-        return cls._create(f"SELECT * FROM {parquet_source(p)}", name or p.name, str(p), **kwargs)
+        return cls._create(f"SELECT * FROM {parquet_source(p)}", name or p.name, str(p), path=p, **kwargs)
 
     @classmethod
     def from_dataframe(cls, frame, name: str = "dataframe", **kwargs) -> "Dataset":
@@ -82,10 +110,25 @@ class Dataset:
         ds._check_loaded()
         return ds
 
+    def bound(self, limits: LoadLimits) -> "Dataset":
+        """Apply ``limits``' query time and memory limits to this dataset's later queries."""
+        self.limits = limits
+        self.lock.seconds = limits.query_seconds
+        if limits.memory_limit:
+            with self.lock:
+                self.con.execute(f"SET memory_limit = {string_sql(limits.memory_limit)}")
+        return self
+
     def _check_loaded(self) -> None:
         schema = self.schema
         if self.n_rows == 0:
             raise DataError(f"{self.name} has no rows")
+        if len(schema.names) == 1 and self.source and not self.source.lower().endswith(PARQUET_SUFFIXES):
+            ragged = ragged_line(self.source)
+            if ragged or any(sep in schema.names[0] for sep in (",", ";", "\t", "|")):
+                raise DataError(f"{self.name} was read as one column ({schema.names[0][:60]!r})"
+                                + (f": its rows are ragged ({ragged})" if ragged else
+                                   ": are its delimiter and quotes regular?"))
         clash = [c for c in schema.names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
         if clash:
             raise DataError(f"{self.name} uses reserved column name {clash[0]!r} (names starting with "

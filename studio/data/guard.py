@@ -2,8 +2,8 @@
 interrupts the connection when the lock has been held past the dataset's deadline. The query then
 ends with a :class:`~studio.errors.DataError` saying so, and the connection stays usable.
 
-One daemon thread watches every guarded connection of the process (it wakes a few times a second);
-no thread is started per query.
+One daemon thread watches every guarded connection of the process (it wakes a few times a second,
+and ends when no query is being watched); no thread is started per query.
 """
 
 from __future__ import annotations
@@ -85,18 +85,23 @@ def _watch(guard: QueryGuard) -> None:
     global _thread
     with _watch_lock:
         _watched.add(guard)
-        if _thread is None or not _thread.is_alive():
+        if _thread is None:
             _thread = threading.Thread(target=_run, name="rule-studio-watchdog", daemon=True)
             _thread.start()
 
 
 def _run() -> None:
+    """Look at every watched guard a few times a second; stop when none is left to watch."""
+    global _thread
     while True:
         time.sleep(TICK)
         now = time.monotonic()
         with _watch_lock:
             guards = list(_watched)
-        for guard in guards:
-            if not guard._check(now):
-                with _watch_lock:
-                    _watched.discard(guard)
+        done = [guard for guard in guards if not guard._check(now)]
+        with _watch_lock:
+            for guard in done:
+                _watched.discard(guard)
+            if not _watched:
+                _thread = None
+                return

@@ -6,6 +6,7 @@ A new file format is one more ``*_source`` function and a suffix in :func:`file_
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import duckdb
@@ -42,14 +43,42 @@ def file_source(path: str | Path) -> str:
 
 
 def check_readable(path: str | Path) -> Path:
+    """A regular, non-empty file (a folder, a pipe or a device is refused before it is opened)."""
     p = Path(path)
-    if not p.exists():
-        raise DataError(f"file not found: {path}")
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise DataError(f"file not found: {path}") from None
+    except (OSError, ValueError) as err:
+        raise DataError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
+    if stat.S_ISDIR(mode):
         raise DataError(f"{path} is a folder, not a data file")
+    if not stat.S_ISREG(mode):
+        raise DataError(f"{path} is not a regular file (a pipe or a device?): give a data file")
     if p.stat().st_size == 0:
         raise DataError(f"{p.name} is empty")
     return p
+
+
+def ragged_line(path: str | Path, lines: int = 10_000) -> str | None:
+    """Where a CSV's rows stop having the header's number of fields (the first such line), or None."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8", errors="replace") as f:
+            head = f.readline()
+            delimiter = max((",", ";", "\t", "|"), key=head.count)
+            f.seek(0)
+            reader = csv.reader(f, delimiter=delimiter)
+            width = len(next(reader, []))
+            for number, row in enumerate(reader, start=2):
+                if number > lines:
+                    break
+                if row and len(row) != width:
+                    return f"line {number} has {len(row)} fields where the header has {width}"
+    except (OSError, csv.Error):
+        return None
+    return None
 
 
 def file_schema(con, path: str | Path) -> Schema:

@@ -65,6 +65,10 @@ def condition_mask(values, op, value=None):
         x = s.to_numpy()
         value = [pd.Timestamp(v).to_datetime64() for v in value] if isinstance(value, (list, tuple)) \
             else pd.Timestamp(value).to_datetime64()
+    elif pd.api.types.is_timedelta64_dtype(s.dtype):  # a time of day
+        x = s.to_numpy()
+        value = [pd.Timedelta(v).to_timedelta64() for v in value] if isinstance(value, (list, tuple)) \
+            else pd.Timedelta(value).to_timedelta64()
     else:
         x = s.to_numpy(dtype=object)
     out = np.zeros(len(s), dtype=bool)

@@ -1,4 +1,5 @@
-"""A scoring API over HTTP (starlette + uvicorn): POST records, get predictions and fired rules.
+"""A scoring API over HTTP (starlette + uvicorn, the ``serve`` extra): POST records, get predictions
+and the rules that fired.
 
     python -m studio serve rules.json --port 8000
 
@@ -6,121 +7,84 @@
   ``{"predictions": [...], "rules": [...]}`` (rule: the name of the rule that fired, null for the default);
 - ``GET /rules``: the rule set; ``GET /health``: liveness.
 
-Bad requests get a 4xx and a message (malformed JSON, a missing column, a value of the wrong
-type); the server keeps serving. Column types come from the dataset when given, else from the
-values the rules compare with.
+Every bad request gets a 4xx and a JSON message (malformed or too deeply nested JSON, a body too
+large or too slow, a missing column, a value of the wrong type); the server keeps serving. Scoring
+runs in worker threads, at most ``SCORING_THREADS`` at once, never on the event loop, so ``/health``
+answers while heavy requests are scored; slow or idle connections are closed (:mod:`.http_guard`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import math
+import resource
 
-import numpy as np
-import pandas as pd
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..data.schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema
+from ..data.schema import Schema
+from ..rules.limits import MAX_DEPTH
 from ..rules.model import RuleSet
-from ..rules.validate import rule_column_kinds
-from .pyeval import fired_index
+from ..rules.rulefile import json_depth
+from .records import BadRequest, Scorer, records_of
 
-MAX_RECORDS = 100_000
-
-
-class BadRequest(ValueError):
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
+MAX_BODY_BYTES = 50_000_000
+BODY_SECONDS = 30.0
+SCORING_THREADS = 4
 
 
-_EXPECTED = {NUMERIC: "a number", STRING: "a string", BOOLEAN: "true or false", TEMPORAL: "an ISO date/time string"}
+async def _body(request: Request) -> bytes:
+    """The request body, at most ``MAX_BODY_BYTES``, within ``BODY_SECONDS``."""
+    async def read() -> bytes:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise BadRequest(f"the body is larger than {MAX_BODY_BYTES / 1e6:g} MB", status=413)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    try:
+        return await asyncio.wait_for(read(), BODY_SECONDS)
+    except asyncio.TimeoutError:
+        raise BadRequest(f"the body did not arrive within {BODY_SECONDS:g} s", status=408) from None
 
 
-def _fits(kind: str, value) -> bool:
-    if value is None or kind == EMPTY:
-        return True
-    if kind == NUMERIC:
-        try:
-            return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        except OverflowError:  # an integer too large for a float
-            return False
-    if kind == BOOLEAN:
-        return isinstance(value, bool)
-    return isinstance(value, str)
-
-
-class Scorer:
-    """Scores records with a fixed rule set; thread-safe (no shared mutable state)."""
-
-    def __init__(self, rules: RuleSet, schema: Schema | None = None):
-        self.rules = rules.check()
-        self.spec = rules.to_dict()
-        self.kinds = rule_column_kinds(rules, schema)
-        self.labels = np.array([r.then for r in rules.rules] + [rules.default], dtype=object)
-        self.names = np.array(rules.names() + [None], dtype=object)
-
-    def frame(self, records: list) -> pd.DataFrame:
-        columns = {}
-        for name, kind in self.kinds.items():
-            values = []
-            for i, record in enumerate(records):
-                if not isinstance(record, dict):
-                    raise BadRequest(f"record {i} is not a JSON object")
-                if name not in record:
-                    raise BadRequest(f"record {i} has no column {name!r}")
-                value = record[name]
-                if not _fits(kind, value):
-                    raise BadRequest(f"record {i}, column {name!r}: expected {_EXPECTED.get(kind, 'a value')}, "
-                                     f"got {json.dumps(value)}")
-                values.append(value)
-            if kind == NUMERIC:
-                columns[name] = pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
-            elif kind == TEMPORAL:
-                columns[name] = pd.to_datetime(pd.Series(values, dtype=object), errors="raise", format="ISO8601")
-            else:
-                columns[name] = pd.Series(values, dtype=object)
-        return pd.DataFrame(columns, index=range(len(records)))
-
-    def score(self, records: list) -> dict:
-        fired = fired_index(self.frame(records), self.spec)
-        return {"predictions": self.labels[fired].tolist(), "rules": self.names[fired].tolist()}
-
-
-def records_of(payload) -> list:
-    if isinstance(payload, dict) and "records" in payload:
-        payload = payload["records"]
-    elif isinstance(payload, dict):
-        payload = [payload]
-    if not isinstance(payload, list):
-        raise BadRequest("send a JSON list of records, {\"records\": [...]}, or one record")
-    if len(payload) > MAX_RECORDS:
-        raise BadRequest(f"at most {MAX_RECORDS:,} records per request", status=413)
-    return payload
+def _parse(body: bytes):
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadRequest(f"the body is not UTF-8 text: {err.reason} at byte {err.start}", status=400) from None
+    if json_depth(text) > MAX_DEPTH:
+        raise BadRequest(f"the JSON is nested more than {MAX_DEPTH} levels deep", status=400)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise BadRequest(f"malformed JSON: {err}", status=400) from None
+    except RecursionError:
+        raise BadRequest(f"the JSON is nested more than {MAX_DEPTH} levels deep", status=400) from None
 
 
 def create_app(rules: RuleSet, schema: Schema | None = None) -> Starlette:
     """The HTTP application for one rule set."""
     scorer = Scorer(rules, schema)
+    limiter = anyio.CapacityLimiter(SCORING_THREADS)
 
     async def predict(request: Request) -> JSONResponse:
         try:
-            body = await request.body()
-            try:
-                payload = json.loads(body)
-            except (json.JSONDecodeError, UnicodeDecodeError) as err:
-                raise BadRequest(f"malformed JSON: {err}", status=400) from None
-            records = records_of(payload)
-            result = scorer.score(records) if len(records) <= 64 else await run_in_threadpool(scorer.score, records)
+            records = records_of(_parse(await _body(request)))
+            async with limiter:
+                result = await run_in_threadpool(scorer.score, records)
             return JSONResponse(result)
         except BadRequest as err:
             return JSONResponse({"error": str(err)}, status_code=err.status)
-        except (TypeError, ValueError) as err:
-            return JSONResponse({"error": f"cannot score these records: {err}"}, status_code=422)
+        except ClientDisconnect:
+            return JSONResponse({"error": "the client went away"}, status_code=400)
+        except (TypeError, ValueError, KeyError) as err:
+            return JSONResponse({"error": f"cannot score these records: {str(err)[:300]}"}, status_code=422)
 
     async def get_rules(request: Request) -> JSONResponse:
         return JSONResponse(scorer.spec)
@@ -133,6 +97,23 @@ def create_app(rules: RuleSet, schema: Schema | None = None) -> Starlette:
                              Route("/health", health)])
 
 
+def _raise_file_limit() -> None:
+    """As many open connections as the system allows this process (its hard limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65_536) if hard != resource.RLIM_INFINITY
+                                                        else 65_536, hard))
+        except (ValueError, OSError):
+            pass
+
+
 def serve(rules: RuleSet, host: str = "127.0.0.1", port: int = 8000, schema: Schema | None = None) -> None:
     import uvicorn
-    uvicorn.run(create_app(rules, schema), host=host, port=port, log_level="warning")
+
+    from .http_guard import GuardedH11Protocol
+
+    _raise_file_limit()
+    config = uvicorn.Config(create_app(rules, schema), host=host, port=port, log_level="warning",
+                            http=GuardedH11Protocol, timeout_keep_alive=5, backlog=4096)
+    uvicorn.Server(config).run()

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from ..data.bundled import BUNDLED, DEFAULT_DATASET, load
-from ..data.folders import available_file, data_roots, uploads_dir
+from ..data.bundled import DEFAULT_DATASET, load
+from ..data.folders import uploads_dir
+from ..data.limits import LoadLimits
 from ..data.dataset import Dataset
 from ..data.profile import profile
 from ..data.split import Split
@@ -21,15 +22,9 @@ from ..rules.merge import rebase
 from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset, condition_problems
 from .cache import SplitCache
+from .sources import allowed_source, touch_if_upload
+from .expiry import expire_now_and_then
 from .workspace import Workspace
-
-
-def allowed_source(source) -> str:
-    """A saved dataset source the studio may reopen: a bundled dataset, or a file under the data
-    roots or the uploads folder (DataError otherwise)."""
-    if isinstance(source, str) and source in BUNDLED:
-        return source
-    return str(available_file(str(source), data_roots() + [uploads_dir().resolve()]))
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,7 @@ class StudioSession:
         self.source_name: str | None = None
         self.notices: list[str] = []  # things the user should be told once (the app shows and clears them)
         self.revision = 0  # of the saved rules this session last saw
+        self.limits = LoadLimits.from_env()  # a shared server's bounds on loading and on every query
         self.split: Split | None = None
         self.history: History | None = None
         self._evaluations: dict = {}
@@ -63,6 +59,7 @@ class StudioSession:
         """Restore the workspace's last dataset and rules, else open the default dataset. What the
         workspace stores is checked again: a source that is no longer available (or never was: only
         bundled datasets and files under the data roots or the uploads folder are) is not opened."""
+        expire_now_and_then(workspace.path.parent, uploads_dir())
         session = cls(workspace)
         state = workspace.load_state()
         if state:
@@ -81,7 +78,8 @@ class StudioSession:
     def open(self, source: str | Path, choice: SplitChoice | None = None, name: str | None = None) -> None:
         """Load a dataset and split it (``name``: the name to show, an uploaded file's own, say). On
         any error the current dataset, split and rules stay."""
-        dataset = load(source, name=name)
+        dataset = load(source, name=name, limits=self.limits)
+        touch_if_upload(source)
         try:
             if choice is None:
                 choice = SplitChoice(dataset.suggested_target or dataset.columns[-1], dataset.suggested_positive)

@@ -125,3 +125,83 @@ def test_scorer_takes_column_types_from_the_dataset(credit):
         "predictions": [1, 0], "rules": ["large V11", "rule 2"]}
     with pytest.raises(BadRequest, match="column 'V1': expected a number"):
         scorer.score([{"V11": 1, "V1": "x"}])
+
+
+def test_hostile_bodies_get_a_json_4xx(api):
+    for raw, status, message in (("[" * 100_000 + "]" * 100_000, 400, "nested more than 64 levels deep"),
+                                 ("\udcff".encode("utf-8", "surrogatepass"), 400, "not UTF-8"),
+                                 ('{"records": 5}', 422, "send a JSON list of records")):
+        got, out = call(api, "POST", "/predict", raw=raw)
+        assert got == status and message in out["error"]
+    assert call(api, "GET", "/health")[0] == 200
+
+
+TIMES = {"format": "rule-studio/1", "default": "day", "rules": [
+    {"name": "night", "when": [{"column": "at", "op": ">", "value": "20:00:00"}], "then": "night"},
+    {"name": "early", "when": [{"column": "at", "op": "<", "value": "06:30:00"}], "then": "night"},
+    {"name": "old", "when": [{"column": "on", "op": "<", "value": "2010-01-01"}], "then": "old"}]}
+
+
+def test_times_and_dates_are_compared_as_such_with_or_without_the_data(tmp_path):
+    from studio.runtime.serve import BadRequest, Scorer
+    import duckdb
+
+    data = tmp_path / "times.parquet"
+    duckdb.execute(f"COPY (SELECT TIME '21:00:00' AS at, DATE '2012-05-01' AS on) TO '{data}' (FORMAT parquet)")
+    schema = studio.load(str(data)).schema
+    rules = studio.RuleSet.from_dict(TIMES)
+    records = [{"at": "21:00:00", "on": "2012-05-01"}, {"at": "3:00:00", "on": "2012-05-01"},
+               {"at": "12:00:00", "on": "2009-12-31"}, {"at": "12:00:00.5", "on": None}]
+    for scorer in (Scorer(rules, schema), Scorer(rules)):
+        assert scorer.times == {"at": "TIME", "on": "DATE"}
+        assert scorer.score(records) == {"predictions": ["night", "night", "old", "day"],
+                                         "rules": ["night", "early", "old", None]}
+        with pytest.raises(BadRequest, match="column 'at': expected an ISO time"):
+            scorer.score([{"at": "25:99", "on": None}])
+        with pytest.raises(BadRequest, match="column 'on': expected an ISO date"):
+            scorer.score([{"at": None, "on": 20100101}])
+
+
+def test_slow_connections_do_not_starve_the_server(tmp_path):
+    """1,000 clients each send part of a request head and stall: /health still answers, and the stalled
+    connections are closed after the header time limit. (Loopback only; bounded.)"""
+    import resource
+    import socket
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2_200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4_096), hard))
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(RULES))
+    port = free_port()
+    env = {**__import__("os").environ, "RULE_STUDIO_HEADER_SECONDS": "3"}
+    proc = subprocess.Popen([sys.executable, "-m", "studio", "serve", str(path), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    slow = []
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if call(port, "GET", "/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(1_000):
+            s = socket.create_connection(("127.0.0.1", port), timeout=30)
+            s.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\n")
+            slow.append(s)
+        assert call(port, "GET", "/health")[0] == 200
+        assert call(port, "POST", "/predict", RECORDS)[0] == 200
+        closed = 0
+        for s in slow:  # the server closes them (recv sees the end), within the header time limit and some
+            s.settimeout(30)
+            try:
+                closed += s.recv(1) == b""
+            except OSError:
+                closed += 1
+        assert closed == 1_000
+    finally:
+        for s in slow:
+            s.close()
+        proc.terminate()
+        proc.wait(timeout=10)

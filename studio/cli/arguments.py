@@ -1,0 +1,140 @@
+"""The command line's arguments: every option is checked by its type, so a bad value ends with one
+line naming it (and exit code 2), never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from ..data.bundled import BUNDLED
+from ..errors import StudioError
+from ..export import DIALECTS, FORMATS
+from ..mining.objectives import OBJECTIVES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        raise StudioError(f"{self.prog}: {message}")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _seed(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _seed(text)
+    if not 1 <= value <= 65_535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, got {text}")
+    return value
+
+
+def _finite_positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _name(text: str) -> str:
+    if not text or "\x00" in text or len(text) > 200:
+        raise argparse.ArgumentTypeError("must be a name of 1 to 200 characters")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m studio", description="Rule Studio: CaseWhen rules evaluated in DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    bundled = ", ".join(BUNDLED)
+
+    ev = sub.add_parser("evaluate", help="metrics of a rule set on train, test and all rows")
+    ev.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    ev.add_argument("--rules", required=True, help="rule file (JSON, format rule-studio/1)")
+    ev.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
+    ev.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
+    ev.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
+    ev.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of the readable report")
+    ev.add_argument("--strict", action="store_true",
+                    help="fail (exit 2) when a rule's label is not a class of the target, instead of warning")
+
+    sg = sub.add_parser("suggest", help="mined candidate rules for the rows the rules leave undecided")
+    sg.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    sg.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
+    sg.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
+    sg.add_argument("--rules", help="the current rule file (candidates cover the rows it leaves to the default)")
+    sg.add_argument("--objective", default="f1", choices=list(OBJECTIVES))
+    sg.add_argument("--beta", type=_finite_positive, default=1.0, help="beta of F-beta (with --objective fbeta)")
+    sg.add_argument("--min-recall", type=_share, default=0.0, help="with --objective precision_at_recall")
+    sg.add_argument("--top", type=_positive, default=20, help="how many candidates (default 20)")
+    sg.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
+    sg.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    how = sg.add_mutually_exclusive_group()
+    how.add_argument("--template", action="append", metavar="TEMPLATE",
+                    help='score the candidates of a ruleminer-style template instead, e.g. '
+                         '\'{"V1[0-9]"} <= quantile(0.05) & {"Amount"} > 100\' (repeatable), with its ten metrics')
+    how.add_argument("--build-list", type=_positive, metavar="N",
+                    help="instead, greedily build an ordered list of at most N rules after the current ones "
+                         "and print it as a rule file")
+    sg.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    sc = sub.add_parser("score", help="add prediction and fired-rule columns to every row of a file")
+    sc.add_argument("data", help="a CSV or Parquet file")
+    sc.add_argument("--rules", required=True, help="rule file (JSON)")
+    sc.add_argument("--out", required=True, help="output file, .csv or .parquet")
+    sc.add_argument("--prediction-column", type=_name, default="prediction")
+    sc.add_argument("--rule-column", type=_name, default="rule")
+    sc.add_argument("--keep", nargs="+", metavar="COLUMN",
+                    help="write only these input columns (e.g. a key) before the prediction and the rule")
+
+    ex = sub.add_parser("export", help="the rules as Python, a scikit-learn module, human-learn, SQL, PMML or JSON")
+    ex.add_argument("rules", help="rule file (JSON)")
+    ex.add_argument("--to", required=True, choices=list(FORMATS), help="output format")
+    ex.add_argument("--dialect", default="duckdb", choices=list(DIALECTS), help="SQL dialect (with --to sql)")
+    ex.add_argument("--table", default="data", help="table the SQL reads (with --to sql)")
+    ex.add_argument("--data", help="a data file or bundled dataset whose column types the export uses")
+    ex.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    sv = sub.add_parser("serve", help="an HTTP scoring API for a rule set")
+    sv.add_argument("rules", help="rule file (JSON)")
+    sv.add_argument("--port", type=_port, default=8000)
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--data", help="a data file or bundled dataset whose column types the API checks against")
+    return parser
+
+
