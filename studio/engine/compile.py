@@ -55,20 +55,24 @@ def _type_of(name: str, schema: Schema | None) -> str | None:
     return schema.type_of(name) if schema is not None and name in schema else None
 
 
-def condition_sql(cond: Condition, schema: Schema | None = None) -> exp.Expression:
-    """The boolean expression of one condition, built by its operator."""
+def condition_sql(cond: Condition, schema: Schema | None = None, ready: dict | None = None) -> exp.Expression:
+    """The boolean expression of one condition, built by its operator. ``ready`` maps a column to the
+    name of a column holding its operand already (a floating column with NaN as NULL, computed once
+    for many conditions: less for DuckDB to plan)."""
     op = operators.get(cond.op)
     if op.shape == operators.POLYGON:
         operands = tuple(coordinate(c, _type_of(c, schema)) for c in cond.columns)
+    elif ready and cond.column in ready:
+        operands = (column(ready[cond.column]),)
     else:
         operands = (operand(cond.column, _type_of(cond.column, schema), op.nan_may_hold),)
     ctype = _type_of(cond.column, schema)
     return op.sql(operands, cond.value, lambda v: literal(v, ctype))
 
 
-def rule_sql(rule: Rule, schema: Schema | None = None) -> exp.Expression:
+def rule_sql(rule: Rule, schema: Schema | None = None, ready: dict | None = None) -> exp.Expression:
     """The AND of a rule's conditions."""
-    parts = [condition_sql(c, schema) for c in rule.when]
+    parts = [condition_sql(c, schema, ready) for c in rule.when]
     return parts[0] if len(parts) == 1 else exp.and_(*[exp.Paren(this=p) for p in parts])
 
 
@@ -115,10 +119,23 @@ def fired_index_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Express
     return case.else_(exp.Literal.number(-1))
 
 
-@lru_cache(maxsize=4096)
-def rule_duckdb(when: tuple[Condition, ...], schema: Schema | None = None) -> str:
-    """DuckDB text of a rule's condition (memoised: refreshes recompile nothing)."""
-    return rule_sql(Rule(when=when, then=0), schema).sql("duckdb")
+@lru_cache(maxsize=8192)
+def rule_duckdb(when: tuple[Condition, ...], schema: Schema | None = None, ready: tuple = ()) -> str:
+    """DuckDB text of a rule's condition (memoised: refreshes recompile nothing); ``ready`` as in
+    :func:`condition_sql`, as (column, operand column) pairs."""
+    return rule_sql(Rule(when=when, then=0), schema, dict(ready)).sql("duckdb")
+
+
+def float_operands(schema: Schema, columns) -> dict[str, str]:
+    """For the floating columns among ``columns``: the name of a column to hold each as a condition
+    reads it (NaN as NULL), ``__rs_g<k>``; :func:`float_operand_sql` computes them."""
+    names = [c for c in dict.fromkeys(columns) if c in schema and schema.type_of(c).upper() in _FLOATS]
+    return {c: f"__rs_g{k}" for k, c in enumerate(names)}
+
+
+def float_operand_sql(schema: Schema, ready: dict[str, str]) -> str:
+    """``NULLIF(column, NaN) AS __rs_g<k>, ...`` for :func:`float_operands`."""
+    return ", ".join(f"{operand(c, schema.type_of(c)).sql('duckdb')} AS {alias}" for c, alias in ready.items())
 
 
 def mask_words(rules: list[Rule], bits: int, schema: Schema | None = None, skip: set[int] = frozenset()) -> list[str]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
@@ -15,7 +14,10 @@ from ..rules.validate import check_ruleset
 from ..data.connection import duckdb_message
 from ..errors import DataError
 from .compile import mask_words, rule_duckdb
-from .metrics import SIDES, Overlaps, RuleStats, Scores, SideMetrics, side_metrics
+from .large import PAIRED_RULES, cumulative_points, shadowed, side_reports
+from .large import first_hits as large_first_hits
+from .metrics import SIDES, Overlaps, RuleStats, Scores, pair_counts, side_metrics
+from .results import CumulativePoint, Evaluation, SideReport
 
 _CACHE_LIMIT = 256
 
@@ -79,6 +81,32 @@ def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     return counts
 
 
+def first_hit_counts(split: Split, rules: RuleSet):
+    """The first-hit aggregates of :mod:`.large` (memoised like :func:`match_counts`), and the rules DuckDB
+    cannot evaluate (they match nothing)."""
+    key = ("first hits", tuple(r.when for r in rules.rules), tuple(r.enabled for r in rules.rules),
+           tuple(split.class_label(r.then) for r in rules.rules))
+    with split.dataset.lock:
+        hit = split.cache.get(key)
+        if hit is not None:
+            return hit
+        check_ruleset(rules, split.dataset.schema)
+        broken: dict[int, str] = {}
+        try:
+            hits = large_first_hits(split, rules)
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as err:
+            broken = broken_rules(split, rules)
+            if not broken:
+                raise DataError(f"the rules cannot be evaluated: {duckdb_message(err)}") from None
+            hits = large_first_hits(split, rules, skip=set(broken))
+        if len(split.cache) >= _CACHE_LIMIT:
+            split.cache.pop(next(iter(split.cache)))
+        split.cache[key] = (hits, broken)
+        return hits, broken
+
+
 def _counting_sql(split: Split, rules: RuleSet, bits: int, low: int, broken: dict) -> str:
     words = mask_words(list(rules.rules), bits, split.dataset.schema, skip=set(broken))
     cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
@@ -100,49 +128,6 @@ def broken_rules(split: Split, rules: RuleSet) -> dict[int, str]:
     return out
 
 
-@dataclass(frozen=True)
-class SideReport:
-    """Everything about one side of the split: metrics, per-rule table, overlaps."""
-
-    metrics: SideMetrics
-    rules: list[RuleStats]
-    overlaps: Overlaps
-
-    def to_dict(self) -> dict:
-        return {**self.metrics.to_dict(), "rules": [r.to_dict() for r in self.rules],
-                "overlaps": self.overlaps.to_dict()}
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """A rule set's report on train, test and all rows of a split."""
-
-    split: Split
-    ruleset: RuleSet
-    sides: dict[str, SideReport]
-    broken: dict = field(default_factory=dict)  # rule index -> why it cannot be evaluated (it matched nothing)
-
-    @property
-    def train(self) -> SideReport:
-        return self.sides["train"]
-
-    @property
-    def test(self) -> SideReport:
-        return self.sides["test"]
-
-    @property
-    def all(self) -> SideReport:
-        return self.sides["all"]
-
-    def to_dict(self) -> dict:
-        s = self.split
-        return {"dataset": s.dataset.label, "target": s.target, "positive": s.positive,
-                "split": {"test_size": s.test_size, "seed": s.seed, "excluded_rows": s.excluded,
-                          "train_rows": sum(s.counts["train"].values()),
-                          "test_rows": sum(s.counts["test"].values())},
-                **{side: self.sides[side].to_dict() for side in SIDES}}
-
-
 def first_hits(matched: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Index of the first and second rule in ``order`` that match each group (-1 for none)."""
     first = np.full(matched.shape[0], -1, dtype=np.int64)
@@ -154,9 +139,18 @@ def first_hits(matched: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.nd
     return first, second
 
 
-def evaluate(split: Split, rules: RuleSet) -> Evaluation:
+def evaluate(split: Split, rules: RuleSet, grouped: bool | None = None) -> Evaluation:
     """Confusion matrices, per-class and averaged scores, per-rule effects and overlaps,
-    for train, test and all rows. Exactly equal to scikit-learn's numbers."""
+    for train, test and all rows. Exactly equal to scikit-learn's numbers.
+
+    Up to :data:`~studio.engine.large.PAIRED_RULES` rules, rows are grouped by the rules they match
+    (``grouped``); beyond, by the first and second rule that holds (:mod:`.large`): the same figures,
+    with no count of every pair of rules."""
+    if grouped is None:
+        grouped = len(rules.rules) <= PAIRED_RULES
+    if not grouped:
+        hits, broken = first_hit_counts(split, rules)
+        return Evaluation(split=split, ruleset=rules, sides=side_reports(split, rules, hits), broken=broken)
     counts = match_counts(split, rules)
     labels = split.labels
     n_rules = len(rules.rules)
@@ -174,7 +168,7 @@ def evaluate(split: Split, rules: RuleSet) -> Evaluation:
         sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
         rows, t, p = counts.rows[sel], true[sel], predicted[sel]
         matched, f, s = counts.matched[sel], first[sel], second[sel]
-        metrics = side_metrics(_pairs(t, p, rows), split.positive)
+        metrics = side_metrics(pair_counts(t, p, rows), split.positive)
         positives_total = int(rows[t == split.positive].sum())
         stats = []
         taken_before = np.zeros(len(rows), dtype=bool)
@@ -199,16 +193,9 @@ def evaluate(split: Split, rules: RuleSet) -> Evaluation:
                 toggled=toggled, delta_precision=toggled.precision - metrics.positive.precision,
                 delta_recall=toggled.recall - metrics.positive.recall,
                 delta_f1=toggled.f1 - metrics.positive.f1))
-        sides[side] = SideReport(metrics, stats, _overlaps(matched[:, enabled], rows,
-                                                          [rule_labels[i] for i in enabled], enabled))
+        overlaps = _overlaps(matched[:, enabled], rows, [rule_labels[i] for i in enabled], enabled)
+        sides[side] = SideReport(metrics, stats, replace(overlaps, shadowed=shadowed(f, s, rows)))
     return Evaluation(split=split, ruleset=rules, sides=sides, broken=dict(counts.broken))
-
-
-def _pairs(true: np.ndarray, pred: np.ndarray, rows: np.ndarray) -> dict[tuple[str, str], int]:
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for t, p, n in zip(true, pred, rows):
-        pairs[(t, p)] += int(n)
-    return pairs
 
 
 def _positive_scores(true, pred, rows, positive) -> Scores:
@@ -236,20 +223,11 @@ def _overlaps(matched: np.ndarray, rows: np.ndarray, labels: list[str], index: l
     return Overlaps(int(rows[multi].sum()), int(rows[conflict].sum()), pairs)
 
 
-@dataclass(frozen=True)
-class CumulativePoint:
-    """The positive-class scores once the first ``step`` enabled rules are applied."""
-
-    step: int
-    rule: str
-    precision: float
-    recall: float
-    f1: float
-
-
 def cumulative(split: Split, rules: RuleSet, side: str = "test") -> list[CumulativePoint]:
     """Precision, recall and F1 of the positive class as the enabled rules are added in order
     (step 0: only the default label)."""
+    if len(rules.rules) > PAIRED_RULES:
+        return cumulative_points(split, rules, first_hit_counts(split, rules)[0], side)
     counts = match_counts(split, rules)
     sel = np.ones(len(counts.rows), dtype=bool) if side == "all" else counts.test == (side == "test")
     rows, matched = counts.rows[sel], counts.matched[sel]

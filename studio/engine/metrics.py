@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from ..data.labels import label_sort_key
 
@@ -140,12 +141,30 @@ class RuleStats:
 
 @dataclass(frozen=True)
 class Overlaps:
-    """Rows matched by more than one enabled rule, and by enabled rules with different labels."""
+    """Rows matched by more than one enabled rule, and by enabled rules with different labels.
+
+    ``pairs``: every pair of enabled rules matching the same rows (i, j, rows), counted for rule sets
+    of up to 60 rules (None beyond); ``shadowed``: (the rule that fired, the next enabled rule that also
+    held, rows), for any number of rules, most rows first."""
 
     rows: int
     conflicts: int
-    pairs: list[tuple[int, int, int]] = field(default_factory=list)  # (rule i, rule j, rows), 0-based
+    pairs: list[tuple[int, int, int]] | None = field(default_factory=list)  # 0-based rule indexes
+    shadowed: list[tuple[int, int, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"rows": self.rows, "conflict_rows": self.conflicts,
-                "pairs": [{"rules": [i, j], "rows": n} for i, j, n in self.pairs]}
+                "pairs": None if self.pairs is None else [{"rules": [i, j], "rows": n} for i, j, n in self.pairs],
+                "shadowed": [{"rules": [i, j], "rows": n} for i, j, n in self.shadowed]}
+
+
+def pair_counts(true: np.ndarray, pred: np.ndarray, rows: np.ndarray) -> dict[tuple[str, str], int]:
+    """``{(true label, predicted label): rows}`` of grouped rows."""
+    if not len(rows):
+        return {}
+    t_codes, t_labels = pd.factorize(pd.Series(true, dtype=object))
+    p_codes, p_labels = pd.factorize(pd.Series(pred, dtype=object))
+    sums = np.bincount(t_codes * len(p_labels) + p_codes, np.asarray(rows, dtype=np.float64),
+                       minlength=len(t_labels) * len(p_labels))
+    return {(t_labels[k // len(p_labels)], p_labels[k % len(p_labels)]): int(np.rint(v))
+            for k, v in enumerate(sums) if v}

@@ -8,26 +8,21 @@ DuckDB's per-class histograms over their bounds when a column has many of them, 
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd
 from sqlglot import exp
 
 from ..data.quoting import column, column_sql
-from ..data.schema import NUMERIC
 from ..data.split import Split
-from ..engine.compile import coordinate, fired_index_sql, rule_sql
+from ..engine.compile import fired_index_sql, rule_sql
+from ..engine.thresholds import (bounds_of, count, cumulative, histogram_sql, single_comparison,
+                                 value_sql)
 from ..rules import operators
 from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 
 MAX_SET_VALUES = 1_000  # text columns with more distinct values (identifiers, free text) are left out
-
-
-def value_sql(name: str) -> str:
-    """A number column as counted and drawn: DOUBLE, NaN as missing."""
-    return coordinate(name, None).sql("duckdb")
 
 
 def undecided_sql(rules: RuleSet | None, split: Split) -> str:
@@ -68,20 +63,7 @@ def side_totals(split: Split, rules: RuleSet | None, side: str = "train") -> tup
     return int(counts[f"{side}_fired"]), int(counts[f"{side}_tp"] or 0)
 
 
-_EXACT_IN_DOUBLE = ("FLOAT", "REAL", "FLOAT4", "DOUBLE", "FLOAT8", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
-                    "UTINYINT", "USMALLINT", "UINTEGER", "INT1", "INT2", "INT4", "INT8", "INT", "LONG", "SHORT")
-
-
-def single_number(cond_list: tuple[Condition, ...], schema) -> bool:
-    """A single comparison of a number column whose values and bound DOUBLE holds exactly: counted
-    on the column as a DOUBLE (from its histogram, or against a bound parameter)."""
-    if len(cond_list) != 1:
-        return False
-    c = cond_list[0]
-    return (operators.known(c.op) and operators.get(c.op).cdf is not None and c.column in schema and schema.kind(c.column) == NUMERIC
-            and schema.type_of(c.column).upper() in _EXACT_IN_DOUBLE
-            and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
-            and math.isfinite(c.value) and abs(c.value) < 2 ** 53)
+single_number = single_comparison  # one place decides which candidates histograms can count
 
 
 HISTOGRAM_FROM = 48  # candidates on one column from which its histogram is cheaper than testing each
@@ -130,8 +112,7 @@ def class_histograms(split: Split, rules: RuleSet | None, bounds: dict[str, list
     bound, rows with a value)}`` and the number of rows passed over. Missing values (and NaN, read as
     missing) are in no bin."""
     names = list(bounds)
-    select = ", ".join(f"histogram({value_sql(n)}, [{', '.join(repr(b) for b in bounds[n])}]::DOUBLE[])" for n in names)
-    groups = grouped(split, rules, select, side=side)
+    groups = grouped(split, rules, ", ".join(histogram_sql(bounds)), side=side)
     cum = {}
     for k, n in enumerate(names):
         e = np.array(bounds[n])
@@ -143,20 +124,13 @@ def class_histograms(split: Split, rules: RuleSet | None, bounds: dict[str, list
 def _histogram_counts(split: Split, rules: RuleSet | None, conds: list[Condition], side: str = "both"
                       ) -> dict[str, np.ndarray]:
     """(fired, true positives) per side of single comparisons, from one pass of histograms over every
-    bound t and the double just below it, so that ``v < t`` is ``v <= prev(t)``."""
-    names = list(dict.fromkeys(c.column for c in conds))
-    bounds = {n: sorted({b for c in conds if c.column == n
-                         for b in (float(c.value), math.nextafter(float(c.value), -math.inf))}) for n in names}
-    cum, _ = class_histograms(split, rules, bounds, side)
+    bound t and the double just below it (:mod:`studio.engine.thresholds`)."""
+    cum, _ = class_histograms(split, rules, bounds_of(conds), side)
     out = {f"{side}_{what}": np.zeros(len(conds), dtype=np.int64)
            for side in ("train", "test") for what in ("fired", "tp")}
     for j, c in enumerate(conds):
-        t = float(c.value)
         for key in out:
-            e, below, total = cum[(c.column, key)]
-            at = int(below[np.searchsorted(e, t)])                                   # v <= t
-            under = int(below[np.searchsorted(e, math.nextafter(t, -math.inf))])     # v < t
-            out[key][j] = operators.get(c.op).cdf(at, under, total)
+            out[key][j] = count(c, *cum[(c.column, key)])
     return out
 
 
@@ -202,18 +176,10 @@ def count_candidates(split: Split, rules: RuleSet | None, candidates: list[tuple
     fast = [i for i in single if per_column[candidates[i][0].column] >= HISTOGRAM_FROM]
     fast_set = set(fast)
     slow = [i for i in range(len(candidates)) if i not in fast_set]
-    for rows, count in ((fast, lambda: _histogram_counts(split, rules, [candidates[i][0] for i in fast], side)),
-                        (slow, lambda: _tested_counts(split, rules, [candidates[i] for i in slow], side))):
+    for rows, counter in ((fast, lambda: _histogram_counts(split, rules, [candidates[i][0] for i in fast], side)),
+                          (slow, lambda: _tested_counts(split, rules, [candidates[i] for i in slow], side))):
         if rows:
-            for key, values in count().items():
+            for key, values in counter().items():
                 counts[key][rows] = values
     keep = [k for k in counts if side == "both" or k.startswith(side)]
     return pd.DataFrame({"when": pd.Series(list(candidates), dtype=object), **{k: counts[k] for k in keep}})
-
-
-def cumulative(hist, edges: np.ndarray) -> tuple[np.ndarray, int]:
-    """(rows at or below each edge, all rows), from DuckDB's histogram over those edges: bin e holds
-    the values above the previous edge and up to e; values above the last edge fall in one more bin."""
-    counts = {float(k): int(v) for k, v in (hist or {}).items()}
-    per_edge = np.array([counts.get(float(e), 0) for e in edges], dtype=np.int64)
-    return np.cumsum(per_edge), sum(counts.values())
