@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from studio.errors import StudioError
 from studio.session.studio import StudioSession
 from studio.session.workspace import Workspace, new_id
 
@@ -95,6 +96,8 @@ def run_app() -> None:
     _run.active = True
     try:
         chosen.run()
+    except StudioError as err:  # expected trouble (a query past its time limit, say): said as it is
+        st.error(f"{err}. The rules and data are unchanged; Undo, another page or another dataset may help.")
     except Exception as err:  # a page never ends in a traceback: one line here, the details in the server log
         if os.environ.get("RULE_STUDIO_STRICT") == "1":  # the tests see every error as it is
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studio.errors import StudioError
 from studio.session.studio import StudioSession
 
 HEADLINE_CSS = """<style>
@@ -16,8 +17,10 @@ HEADLINE_CSS = """<style>
 def sidebar(s: StudioSession, pages) -> None:
     """Drawn before the page: every change is made in a widget callback, before the run, so the
     headline already shows the rules the page will show."""
-    ev = s.evaluation()
-    pos = ev.test.metrics.positive
+    try:
+        pos, trouble = s.evaluation().test.metrics.positive, None
+    except StudioError as err:  # the page below still draws, with Undo
+        pos, trouble = None, str(err)
     with st.sidebar:
         st.html(HEADLINE_CSS)
         for p in pages:
@@ -29,6 +32,9 @@ def sidebar(s: StudioSession, pages) -> None:
         st.markdown(f"**Target** · `{s.split.target}` · positive `{s.split.positive}`")
         st.caption(s.split.describe())
         st.markdown("**Held-out test, positive class**")
+        if trouble:
+            st.error(trouble)
+            return
         st.markdown(
             '<div class="headline" data-testid="headline">'
             f'<span>Precision <b data-metric="precision">{pos.precision:.4f}</b></span>'

@@ -70,3 +70,37 @@ def test_a_hostile_source_saved_in_a_workspace_is_not_reopened(roots, tmp_path):
     assert "creditcard-synthetic" in at.sidebar.markdown[0].value
     assert any("The last dataset was not reopened" in w.value and "is not available" in w.value for w in at.warning)
     assert "hunter2" not in json.dumps([m.value for m in at.markdown]) + json.dumps(at.session_state["studio"].source)
+
+
+def _slow_sql(operands, value, lit):
+    from sqlglot import exp, parse_one
+    slow = parse_one("(SELECT max(hash(x)) FROM range(40000000000) AS t(x))", read="duckdb")
+    return exp.GT(this=operands[0], expression=slow)
+
+
+def _never(x, value):
+    return x != x
+
+
+def test_a_query_past_its_time_limit_is_said_and_the_page_stays_usable(tmp_path, monkeypatch):
+    from studio.data.schema import NUMERIC
+    from studio.rules import operators, rule
+    from studio.rules.operators import Operator
+
+    monkeypatch.setenv("RULE_STUDIO_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("RULE_STUDIO_QUERY_SECONDS", "1")
+    operators.register(Operator("slowly above", operators.SCALAR, frozenset({NUMERIC}), _slow_sql, _never,
+                                "{column} is slowly above {value}"))
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        s = at.session_state["studio"]
+        s.apply(s.rules.add(rule(("V14", "slowly above", 0), then=1)))
+        at.run()
+        assert not at.exception, at.exception
+        said = " ".join(e.value for e in at.error) + " ".join(e.value for e in at.sidebar.error)
+        assert "took longer than 1 s and was stopped" in said
+        next(b for b in at.button if b.label == "Undo").click().run()   # the page is still usable
+        assert not at.exception and not at.error and s.rules.rules == ()
+        assert 'data-testid="headline"' in " ".join(m.body for m in at.sidebar.markdown)
+    finally:
+        operators.unregister("slowly above")
