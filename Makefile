@@ -47,3 +47,5 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_explore
 	$(BIN)/python -m benchmarks.bench_mining
 	$(BIN)/python -m benchmarks.bench_quality
+	$(BIN)/python -m benchmarks.bench_rule_count
+	$(BIN)/python -m benchmarks.bench_hostile

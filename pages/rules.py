@@ -11,6 +11,7 @@ import streamlit as st
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import pct
 from pages.components.metric_tables import class_table, confusion_table
+from pages.components.rule_list import rule_rows
 from pages.components.frame import page_session
 from studio.errors import RuleSetError, StudioError
 from studio.rules import operators
@@ -195,7 +196,8 @@ with st.container(border=True):
         stats = preview.test.rules[index]
         before, after = current.test.metrics.positive, preview.test.metrics.positive
         st.markdown(
-            f"**Preview on the held-out test side** · fires on **{stats.fired:,}** rows "
+            f"**Preview on the held-out test side** of `{' and '.join(c.describe() for c in rule.when)}` · "
+            f"fires on **{stats.fired:,}** rows "
             f"(after the rules above), **{stats.correct:,}** of them `{stats.label}` → precision "
             f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
             f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
@@ -213,26 +215,7 @@ rules = s.rules
 test_stats = current.test.rules
 if not rules.rules:
     st.info("No rules yet: every row gets the default label. Add one above.")
-for i, r in enumerate(rules.rules):
-    st_i = test_stats[i]
-    row = st.columns([0.3, 0.5, 4.0, 2.3, 3.1], vertical_alignment="center")
-    row[0].markdown(f"**{i + 1}**")
-    row[1].toggle("on", value=r.enabled, key=f"on_{i}_{hash(r)}", label_visibility="collapsed",
-                  on_change=apply, args=(rules.toggle(i),), help="Enable or disable this rule")
-    title = st_i.name if r.enabled else f"~~{st_i.name}~~"
-    row[2].markdown(f"**{title}** · `{' and '.join(c.describe() for c in r.when)}` → `{r.then}`")
-    row[3].caption(f"test: fires {st_i.fired:,} · precision {pct(st_i.precision)} · ΔF1 if "
-                   f"{'off' if r.enabled else 'on'} {st_i.delta_f1:+.3f}")
-    with row[4].container(horizontal=True, gap=None):
-        st.button("", icon=":material/arrow_upward:", key=f"up_{i}", type="tertiary", on_click=apply, args=(rules.move(i, -1),),
-                  disabled=i == 0, help="Move up")
-        st.button("", icon=":material/arrow_downward:", key=f"down_{i}", type="tertiary", on_click=apply, args=(rules.move(i, 1),),
-                  disabled=i == len(rules.rules) - 1, help="Move down")
-        st.button("", icon=":material/edit:", key=f"edit_{i}", type="tertiary", on_click=load_into_form, args=(i,), help="Edit")
-        st.button("", icon=":material/content_copy:", key=f"dup_{i}", type="tertiary", on_click=apply, args=(rules.add(r, i + 1),),
-                  help="Duplicate")
-        st.button("", icon=":material/delete:", key=f"del_{i}", type="tertiary", on_click=apply, args=(rules.remove(i),),
-                  help="Delete")
+rule_rows(s, rules, test_stats, apply, load_into_form)
 
 d1, d2 = st.columns([2, 5], vertical_alignment="bottom")
 classes = s.classes

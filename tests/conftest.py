@@ -2,10 +2,12 @@
 
 import json
 import os
+import tempfile
 
 import pytest
 
 os.environ["RULE_STUDIO_STRICT"] = "1"  # the app raises what it would show as one line to a user
+os.environ.setdefault("RULE_STUDIO_UPLOADS", tempfile.mkdtemp(prefix="rule-studio-uploads-"))
 
 import studio
 from tests.support.sample_rules import TUTORIAL_RULES

@@ -183,4 +183,10 @@ class Dataset:
         return make_split(self, target, positive=positive, test_size=test_size, seed=seed)
 
     def close(self) -> None:
-        self.con.close()
+        """Stop whatever runs on the connection (a background computation, say), then close it."""
+        try:
+            self.con.interrupt()
+        except duckdb.Error:
+            pass
+        with self.lock:
+            self.con.close()

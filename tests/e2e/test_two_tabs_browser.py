@@ -12,13 +12,16 @@ from tests.support.studio_page import choose, fill, no_errors, open_studio, wait
 KEY = "bank-marketing-sample--y"
 
 
-def add(page, value: int, told: bool = False) -> None:
+def add(page, value: int, rules_after: int, told: bool = False) -> None:
     fill(page, "Value 1", value)
+    expect(page.get_by_text(f"age > {value}").first).to_be_visible(timeout=60_000)  # the form has the value
+    wait_idle(page)
     if told:  # the other tab's change was seen when this tab ran again
         expect(page.get_by_text("changed in another tab or window").first).to_be_visible()
     button = page.get_by_role("button", name="Add rule")
     expect(button).to_have_count(1)  # the previous run's elements are gone
     button.click()
+    expect(page.get_by_text(f"{rules_after} of {rules_after} rules enabled")).to_be_visible(timeout=60_000)
     wait_idle(page)
 
 
@@ -40,12 +43,12 @@ def test_two_tabs_adding_alternately_keep_all_one_hundred_rules(server, browser,
     two = second.new_page()
     open_studio(two, f"{server}/rules?ws={ws}")  # the form starts on the first column, age
     for n in range(50):
-        add(one, 1000 + n)
-        add(two, 2000 + n, told=n == 10)
+        add(one, 1000 + n, 2 * n + 1)
+        add(two, 2000 + n, 2 * n + 2, told=n == 10)
     assert sorted(values(ws, workspace_root)) == list(range(1000, 1050)) + list(range(2000, 2050))
 
     one.get_by_role("button", name="Undo").click()  # tab one's last rule goes, tab two's stay
-    wait_idle(one)
+    expect(one.get_by_text("99 of 99 rules enabled")).to_be_visible(timeout=60_000)
     kept = values(ws, workspace_root)
     assert len(kept) == 99 and 1049 not in kept and 2049 in kept
     no_errors(one)

@@ -138,3 +138,14 @@ def test_concurrent_sessions_and_threads_give_no_duckdb_errors(tmp_path):
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(work, [a, b, a, b] * 10, range(40)))
     assert all(expected[key] == got for key, got in results)
+
+
+def test_opening_another_dataset_while_the_last_is_busy_in_the_background(tmp_path):
+    """The Explore defaults are computed in a background thread when a dataset opens; opening another
+    dataset at once must wait for (or stop) that work, never close the connection under it."""
+    for _ in range(3):
+        s = StudioSession.start(Workspace("busy", tmp_path))
+        s.open("bank-marketing-sample")
+        s.open("creditcard-synthetic")
+        assert s.evaluation().test.metrics.n > 0
+        s.close()

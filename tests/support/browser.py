@@ -34,7 +34,7 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
 
 
 def start_streamlit(workspace: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "RULE_STUDIO_WORKSPACE": str(workspace)}
+    env = {**os.environ, "RULE_STUDIO_WORKSPACE": str(workspace), "RULE_STUDIO_UPLOADS": str(Path(workspace) / "uploads")}
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],

@@ -6,10 +6,16 @@ from playwright.sync_api import Page, expect
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished the run an interaction started (the short pause lets
-    the run begin, as Streamlit's own end-to-end tests do)."""
+    """Wait until Streamlit has finished the run an interaction started, and no other run follows
+    within a moment (the short pauses let a run begin, as Streamlit's own end-to-end tests do)."""
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
     page.wait_for_timeout(150)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    page.wait_for_selector(idle, timeout=timeout)
+    for _ in range(20):
+        page.wait_for_timeout(150)
+        if page.locator(idle).count():
+            return
+        page.wait_for_selector(idle, timeout=timeout)
 
 
 def open_studio(page: Page, url: str) -> None:

@@ -1,0 +1,49 @@
+"""The ordered rule list on the Rules page: one row per rule (on/off, its text, its test figures,
+move, edit, duplicate, delete), a page of rows at a time so that long lists stay quick to draw."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .format import pct
+
+PER_PAGE = 20  # rule rows drawn at once
+
+
+def rule_rows(s, rules, test_stats, apply, load_into_form) -> None:
+    """Draw the rows; each action is a change to the rules as this page showed them (``apply``)."""
+    pages = max(1, -(-len(rules.rules) // PER_PAGE))
+    first = 0
+    if pages > 1:
+        chosen = st.selectbox("Rules shown", range(pages), key="rules_page",
+                              format_func=lambda k: f"{k * PER_PAGE + 1}–{min((k + 1) * PER_PAGE, len(rules.rules))} "
+                                                    f"of {len(rules.rules):,}")
+        first = (chosen or 0) * PER_PAGE
+
+    def change(how: str, i: int) -> None:
+        shown = s.rules
+        if i >= len(shown.rules):
+            return
+        apply({"toggle": lambda: shown.toggle(i), "up": lambda: shown.move(i, -1), "down": lambda: shown.move(i, 1),
+               "duplicate": lambda: shown.add(shown.rules[i], i + 1), "delete": lambda: shown.remove(i)}[how]())
+
+    for i in range(first, min(first + PER_PAGE, len(rules.rules))):
+        r, st_i = rules.rules[i], test_stats[i]
+        row = st.columns([0.3, 0.5, 4.0, 2.3, 3.1], vertical_alignment="center")
+        row[0].markdown(f"**{i + 1}**")
+        row[1].toggle("on", value=r.enabled, key=f"on_{i}_{hash(r)}", label_visibility="collapsed",
+                      on_change=change, args=("toggle", i), help="Enable or disable this rule")
+        title = st_i.name if r.enabled else f"~~{st_i.name}~~"
+        row[2].markdown(f"**{title}** · `{' and '.join(c.describe() for c in r.when)}` → `{r.then}`")
+        row[3].caption(f"test: fires {st_i.fired:,} · precision {pct(st_i.precision)} · ΔF1 if "
+                       f"{'off' if r.enabled else 'on'} {st_i.delta_f1:+.3f}")
+        with row[4].container(horizontal=True, gap=None):
+            st.button("", icon=":material/arrow_upward:", key=f"up_{i}", type="tertiary", on_click=change, args=("up", i),
+                      disabled=i == 0, help="Move up")
+            st.button("", icon=":material/arrow_downward:", key=f"down_{i}", type="tertiary", on_click=change,
+                      args=("down", i), disabled=i == len(rules.rules) - 1, help="Move down")
+            st.button("", icon=":material/edit:", key=f"edit_{i}", type="tertiary", on_click=load_into_form, args=(i,), help="Edit")
+            st.button("", icon=":material/content_copy:", key=f"dup_{i}", type="tertiary", on_click=change,
+                      args=("duplicate", i), help="Duplicate")
+            st.button("", icon=":material/delete:", key=f"del_{i}", type="tertiary", on_click=change, args=("delete", i),
+                      help="Delete")
