@@ -17,58 +17,56 @@ class _Parser(argparse.ArgumentParser):
         raise StudioError(f"{self.prog}: {message}")
 
 
-def _fraction(text: str) -> float:
+def _number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 < value < 1.0:
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _fraction(text: str) -> float:
+    if not 0.0 < _number(text) < 1.0:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return float(text)
+
+
+def _share(text: str) -> float:
+    if not 0.0 <= _number(text) <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return float(text)
+
+
+def _finite_positive(text: str) -> float:
+    value = _number(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
     return value
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
 
 
 def _positive(text: str) -> int:
-    value = _seed(text)
-    if value == 0:
+    if _seed(text) == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    return int(text)
 
 
 def _port(text: str) -> int:
-    value = _seed(text)
-    if not 1 <= value <= 65_535:
+    if not 1 <= _whole(text) <= 65_535:
         raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, got {text}")
-    return value
-
-
-def _finite_positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
-    return value
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return value
+    return int(text)
 
 
 def _name(text: str) -> str:

@@ -27,7 +27,8 @@ HEAD_BYTES = 1_000_000  # a CSV's first line must end within this many bytes
 SEPARATORS = (",", ";", "\t", "|")
 
 
-def _env_number(name: str, default: float) -> float:
+def env_number(name: str, default: float) -> float:
+    """A positive number from the environment variable ``name``; ``default`` when unset or not one."""
     try:
         value = float(os.environ.get(name, default))
     except ValueError:
@@ -46,10 +47,10 @@ class LoadLimits:
     @classmethod
     def from_env(cls) -> "LoadLimits":
         memory = os.environ.get("RULE_STUDIO_MEMORY_LIMIT", cls.memory_limit)
-        return cls(int(_env_number("RULE_STUDIO_MAX_COLUMNS", cls.max_columns)),
-                   int(_env_number("RULE_STUDIO_MAX_CELLS", cls.max_cells)),
-                   _env_number("RULE_STUDIO_LOAD_SECONDS", cls.load_seconds),
-                   _env_number("RULE_STUDIO_QUERY_SECONDS", cls.query_seconds),
+        return cls(int(env_number("RULE_STUDIO_MAX_COLUMNS", cls.max_columns)),
+                   int(env_number("RULE_STUDIO_MAX_CELLS", cls.max_cells)),
+                   env_number("RULE_STUDIO_LOAD_SECONDS", cls.load_seconds),
+                   env_number("RULE_STUDIO_QUERY_SECONDS", cls.query_seconds),
                    memory if memory and all(c.isalnum() or c in ". " for c in memory) else cls.memory_limit)
 
     def columns_message(self, name: str, columns: int) -> str:

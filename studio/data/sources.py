@@ -6,7 +6,6 @@ A new file format is one more ``*_source`` function and a suffix in :func:`file_
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 import duckdb
@@ -14,6 +13,7 @@ import duckdb
 from ..errors import DataError
 from .connection import duckdb_message
 from .quoting import string_sql
+from .regular import regular_file_size
 from .schema import Schema
 
 # Types the CSV sniffer may choose. BOOLEAN is left out on purpose: DuckDB reads
@@ -45,17 +45,7 @@ def file_source(path: str | Path) -> str:
 def check_readable(path: str | Path) -> Path:
     """A regular, non-empty file (a folder, a pipe or a device is refused before it is opened)."""
     p = Path(path)
-    try:
-        mode = p.stat().st_mode
-    except FileNotFoundError:
-        raise DataError(f"file not found: {path}") from None
-    except (OSError, ValueError) as err:
-        raise DataError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
-    if stat.S_ISDIR(mode):
-        raise DataError(f"{path} is a folder, not a data file")
-    if not stat.S_ISREG(mode):
-        raise DataError(f"{path} is not a regular file (a pipe or a device?): give a data file")
-    if p.stat().st_size == 0:
+    if regular_file_size(p, "data file", DataError) == 0:
         raise DataError(f"{p.name} is empty")
     return p
 

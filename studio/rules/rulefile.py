@@ -4,13 +4,12 @@ of its JSON measured before it is parsed."""
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 
 import numpy as np
 
+from ..data.regular import regular_file_size
 from ..errors import RuleSetError
 from .limits import MAX_FILE_BYTES
 
@@ -19,16 +18,7 @@ def read_rule_file(path: str | Path) -> str:
     """A rule file's text: a regular file of at most ``MAX_FILE_BYTES``, read with that cap (a FIFO,
     a device or a folder is refused before it is opened, so nothing blocks or reads without end)."""
     where = str(path)
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise RuleSetError(f"rule file not found: {where}") from None
-    except (OSError, ValueError) as err:
-        raise RuleSetError(f"cannot read rule file {where}: {getattr(err, 'strerror', None) or err}") from None
-    if stat.S_ISDIR(mode):
-        raise RuleSetError(f"{where} is a folder, not a rule file")
-    if not stat.S_ISREG(mode):
-        raise RuleSetError(f"{where} is not a regular file (a pipe or a device?): give a rule file")
+    regular_file_size(path, "rule file", RuleSetError)
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)

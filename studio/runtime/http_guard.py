@@ -5,21 +5,13 @@ next is closed at once), so slow clients cannot use up the server's file descrip
 
 from __future__ import annotations
 
-import os
-
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-
-def _seconds(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
+from ..data.limits import env_number
 
 
-HEADER_SECONDS = _seconds("RULE_STUDIO_HEADER_SECONDS", 10.0)
+HEADER_SECONDS = env_number("RULE_STUDIO_HEADER_SECONDS", 10.0)
 MAX_CONNECTIONS = 4_096
 
 

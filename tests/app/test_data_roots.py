@@ -6,6 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.app_page import open_app_page
 from tests.support.sample_rules import ROOT
 
 
@@ -23,12 +24,7 @@ def roots(tmp_path, monkeypatch):
 
 
 def data_page(ws: str = "roots1") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["ws"] = ws
-    at.run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page("data", ws)
 
 
 def test_server_files_outside_the_roots_never_open(roots):

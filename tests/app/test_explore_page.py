@@ -9,7 +9,7 @@ import studio
 from studio.rules import Condition
 from studio.session.workspace import Workspace
 
-from tests.support.sample_rules import ROOT
+from tests.support.app_page import open_app_page
 
 VIEWS = ("Parallel coordinates (hiplot)", "Parallel coordinates (plotly)", "Scatter", "One column")
 
@@ -21,12 +21,7 @@ def workspace(tmp_path, monkeypatch):
 
 
 def explore() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["ws"] = "explore1"
-    at.run()
-    at.switch_page("pages/explore.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page("explore", "explore1")
 
 
 def headline(at) -> str:

@@ -15,7 +15,7 @@ from studio.rules import Condition
 from studio.mining.templates import template_metrics
 from studio.session.workspace import Workspace
 
-from tests.support.sample_rules import ROOT
+from tests.support.app_page import open_app_page
 
 RULES_KEY = "creditcard-synthetic--Class"
 
@@ -27,12 +27,7 @@ def workspace(tmp_path, monkeypatch):
 
 
 def suggest(ws: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.query_params["ws"] = ws
-    at.run()
-    at.switch_page("pages/suggest.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page("suggest", ws, timeout=180)
 
 
 def table_key(at, prefix: str) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, running_studio
 
 
 @pytest.fixture(scope="session")
@@ -17,15 +17,8 @@ def workspace_root(tmp_path_factory):
 def server(workspace_root):
     import studio
     studio.load("creditcard-synthetic")  # the synthetic data is generated before the server starts
-    port = free_port()
-    proc = start_streamlit(workspace_root, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
+    with running_studio(workspace_root) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

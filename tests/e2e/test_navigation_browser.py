@@ -9,7 +9,7 @@ import studio
 from studio.rules import rule
 from studio.session.studio import StudioSession
 from studio.session.workspace import Workspace, new_id
-from tests.support.browser import start_streamlit, free_port, wait_healthy
+from tests.support.browser import running_studio
 from tests.support.studio_page import headline, no_errors, wait_idle
 
 PAGES = {"data": "Data", "explore": "Explore", "suggest": "Suggest", "rules": "Rules", "export": "Export"}
@@ -45,11 +45,7 @@ def check_page(page, title: str, ws: str, expected: dict) -> None:
 def test_first_request_after_a_start(saved, browser, path, title):
     root, ws, expected = saved
     studio.load("creditcard-synthetic")  # generated before the server starts
-    port = free_port()
-    proc = start_streamlit(root, port)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url)
+    with running_studio(root) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.goto(f"{url}/{path}?ws={ws}")
@@ -57,18 +53,11 @@ def test_first_request_after_a_start(saved, browser, path, title):
         if path:
             assert page.url.split("?")[0].endswith("/" + path)
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_deep_links_and_sidebar_links_on_a_running_server(saved, browser):
     root, ws, expected = saved
-    port = free_port()
-    proc = start_streamlit(root, port)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url)
+    with running_studio(root) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         for path, title in ENTRIES:
@@ -78,6 +67,3 @@ def test_deep_links_and_sidebar_links_on_a_running_server(saved, browser):
             page.get_by_role("link", name=title, exact=True).click()
             check_page(page, title, ws, expected)
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

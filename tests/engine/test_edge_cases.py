@@ -1,7 +1,6 @@
 """Edge cases where renderings of one rule set could disagree, and inputs that must not crash."""
 
 import importlib.util
-import json
 
 import numpy as np
 import pandas as pd

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 from sklearn.metrics import classification_report, confusion_matrix
 
 import studio

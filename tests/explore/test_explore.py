@@ -14,7 +14,7 @@ from studio.explore import figures, groups as colour_groups, hiplot
 from studio.explore.ranking import default_columns, separation
 from studio.explore.sample import MAX_POINTS, train_sample
 from studio.explore.views import class_histogram, outcomes, threshold_curve
-from studio.rules import Condition, Polygon, rule
+from studio.rules import Condition, Polygon
 from studio.data.schema import Schema
 from studio.explore.selection import (condition_from_lasso, conditions_from_box, conditions_from_brush, round_down,
                                       round_up, selected_rows)

@@ -12,7 +12,7 @@ from studio.runtime.scoring import scoring_select
 
 @pytest.fixture(scope="module")
 def spark():
-    pyspark = pytest.importorskip("pyspark", reason="the test command installs pyspark")
+    pytest.importorskip("pyspark", reason="the test command installs pyspark")
     from pyspark.sql import SparkSession
     session = (SparkSession.builder.master("local[1]").appName("rule-studio-tests")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")

@@ -2,10 +2,12 @@
 
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 
@@ -13,6 +15,7 @@ import studio
 from studio.rules import rule
 from studio.runtime.scoring import scoring_select
 
+from tests.support.browser import free_port
 from tests.support.sample_rules import ROOT
 
 RULES = {"format": "rule-studio/1", "target": "Class", "positive": 1, "default": 0, "rules": [
@@ -23,30 +26,33 @@ RULES = {"format": "rule-studio/1", "target": "Class", "positive": 1, "default":
     {"name": "deep V14", "when": [{"column": "V14", "op": "<", "value": -8}], "then": 1}]}
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@contextmanager
+def serving(rules_path, env=None):
+    """``rule-studio serve`` on a free loopback port for the length of the block; yields the port once
+    /health answers."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "studio", "serve", str(rules_path), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if call(port, "GET", "/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     path = tmp_path_factory.mktemp("api") / "rules.json"
     path.write_text(json.dumps(RULES))
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "studio", "serve", str(path), "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if call(port, "GET", "/health")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(path) as port:
+        yield port
 
 
 def call(port, method, path, body=None, raw=None):
@@ -173,35 +179,24 @@ def test_slow_connections_do_not_starve_the_server(tmp_path):
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4_096), hard))
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(RULES))
-    port = free_port()
-    env = {**__import__("os").environ, "RULE_STUDIO_HEADER_SECONDS": "3"}
-    proc = subprocess.Popen([sys.executable, "-m", "studio", "serve", str(path), "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    env = {**os.environ, "RULE_STUDIO_HEADER_SECONDS": "3"}
     slow = []
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if call(port, "GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        for _ in range(1_000):
-            s = socket.create_connection(("127.0.0.1", port), timeout=30)
-            s.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\n")
-            slow.append(s)
-        assert call(port, "GET", "/health")[0] == 200
-        assert call(port, "POST", "/predict", RECORDS)[0] == 200
-        closed = 0
-        for s in slow:  # the server closes them (recv sees the end), within the header time limit and some
-            s.settimeout(30)
-            try:
-                closed += s.recv(1) == b""
-            except OSError:
-                closed += 1
-        assert closed == 1_000
-    finally:
-        for s in slow:
-            s.close()
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serving(path, env) as port:
+        try:
+            for _ in range(1_000):
+                s = socket.create_connection(("127.0.0.1", port), timeout=30)
+                s.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\n")
+                slow.append(s)
+            assert call(port, "GET", "/health")[0] == 200
+            assert call(port, "POST", "/predict", RECORDS)[0] == 200
+            closed = 0
+            for s in slow:  # the server closes them (recv sees the end), within the header time limit and some
+                s.settimeout(30)
+                try:
+                    closed += s.recv(1) == b""
+                except OSError:
+                    closed += 1
+            assert closed == 1_000
+        finally:
+            for s in slow:
+                s.close()
