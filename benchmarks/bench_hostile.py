@@ -171,6 +171,10 @@ def api_part(folder: Path) -> None:
 
 
 def main() -> None:
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # 1,000 client sockets here, as many in the server
+    if soft < 2_200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4_096), hard))
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium not found at {CHROMIUM}")
     with tempfile.TemporaryDirectory() as tmp:
