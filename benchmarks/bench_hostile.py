@@ -69,9 +69,11 @@ class HealthProbe:
     def summary(self) -> str:
         lat = self.latencies or [float("nan")]
         failed = sum(1 for v in lat if v == float("inf"))
-        ok = [v for v in lat if v != float("inf")] or [float("nan")]
+        ok = sorted(v for v in lat if v != float("inf")) or [float("nan")]
+        p95 = ok[min(len(ok) - 1, int(0.95 * len(ok)))]
+        slow = sum(1 for v in ok if v > 100)
         return (f"health checks: {len(lat)}, failed {failed}, median {statistics.median(ok):.0f} ms, "
-                f"max {max(ok):.0f} ms")
+                f"95th percentile {p95:.0f} ms, max {max(ok):.0f} ms, over 100 ms: {slow}")
 
 
 def hostile_files(folder: Path) -> list[Path]:
@@ -105,10 +107,10 @@ def studio_part(folder: Path) -> None:
                     start = time.perf_counter()
                     page.get_by_role("tab", name="Upload a file").click()
                     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-                    page.get_by_text("was not opened").first.wait_for(timeout=600_000)
+                    page.get_by_text(f"{path.name} was not opened").first.wait_for(timeout=600_000)
                     wait_idle(page, timeout=600_000)
                     seconds = time.perf_counter() - start
-                message = page.locator('[data-testid="stAlertContentError"]').first.inner_text().splitlines()[0]
+                message = page.get_by_text(f"{path.name} was not opened").first.inner_text().splitlines()[0]
                 print(f"upload {path.name} ({path.stat().st_size / 1e6:.1f} MB): refused after {seconds:.1f} s; "
                       f"peak memory of the server so far {peak_rss_mib(proc.pid):,.0f} MiB; {probe.summary()}")
                 print(f"         message: {message}")

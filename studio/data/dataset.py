@@ -57,7 +57,7 @@ class Dataset:
                     if limits.memory_limit:
                         con.execute(f"SET memory_limit = {string_sql(limits.memory_limit)}")
                     if path is not None:
-                        check_file(con, path, limits)
+                        check_file(con, path, limits, name)
                     columns = len(Schema.of(con, select_sql).columns)
                     limits.check_columns(name, columns)
                     select_sql = f"SELECT * FROM ({select_sql}) LIMIT {limits.max_rows(columns) + 1}"

@@ -96,12 +96,14 @@ def parquet_shape(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]
     return int(rows), int(columns)
 
 
-def check_file(con: duckdb.DuckDBPyConnection, path: Path, limits: LoadLimits) -> None:
-    """Refuse a file that is too wide (or, for Parquet, too large) before DuckDB reads its rows."""
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, limits: LoadLimits, name: str | None = None) -> None:
+    """Refuse a file that is too wide (or, for Parquet, too large) before DuckDB reads its rows
+    (``name``: the file's name as its user knows it, an upload's own, say)."""
+    shown = name or path.name
     if str(path).lower().endswith(PARQUET_SUFFIXES):
         rows, columns = parquet_shape(con, path)
-        limits.check_columns(path.name, columns)
+        limits.check_columns(shown, columns)
         if rows * columns > limits.max_cells:
-            raise DataError(limits.rows_message(path.name, rows, columns))
+            raise DataError(limits.rows_message(shown, rows, columns))
     else:
-        limits.check_columns(path.name, csv_head_columns(path))
+        limits.check_columns(shown, csv_head_columns(path))

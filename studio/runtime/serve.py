@@ -73,12 +73,15 @@ def create_app(rules: RuleSet, schema: Schema | None = None) -> Starlette:
     scorer = Scorer(rules, schema)
     limiter = anyio.CapacityLimiter(SCORING_THREADS)
 
+    def answer(body: bytes) -> JSONResponse:
+        """Parsing, scoring and writing the answer: all off the event loop, which keeps serving."""
+        return JSONResponse(scorer.score(records_of(_parse(body))))
+
     async def predict(request: Request) -> JSONResponse:
         try:
-            records = records_of(_parse(await _body(request)))
+            body = await _body(request)
             async with limiter:
-                result = await run_in_threadpool(scorer.score, records)
-            return JSONResponse(result)
+                return await run_in_threadpool(answer, body)
         except BadRequest as err:
             return JSONResponse({"error": str(err)}, status_code=err.status)
         except ClientDisconnect:

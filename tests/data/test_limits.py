@@ -25,6 +25,13 @@ def test_a_very_wide_csv_is_refused_from_its_first_line(tmp_path):
     assert time.perf_counter() - start < 30  # not the minutes DuckDB's sniffer would take
 
 
+def test_a_refusal_names_the_file_as_its_user_knows_it(tmp_path):
+    stored = tmp_path / ("ab" * 32 + ".csv")  # an upload is stored under its content hash
+    stored.write_text(",".join(f"c{i}" for i in range(3_000)) + "\n" + ",".join("1" * 3_000) + "\n")
+    with pytest.raises(DataError, match="^my data.csv has 3,000 columns; the studio reads at most 2,000"):
+        studio.load(str(stored), name="my data.csv", limits=LoadLimits())
+
+
 def test_a_csv_with_an_endless_first_line_is_refused(tmp_path):
     path = tmp_path / "line.csv"
     path.write_text("x" * 3_000_000)
