@@ -11,6 +11,7 @@ import streamlit as st
 from pages.components.frame import page_session
 from pages.components.hiplot_chart import hiplot_chart
 from pages.components.proposal import proposal_panel, propose
+from studio.engine.readable import readable_conditions
 from studio.explore import figures
 from studio.explore.groups import color_groups
 from studio.explore.ranking import default_columns
@@ -70,8 +71,8 @@ def _take(source: str, value, conditions_of) -> None:
         return
     st.session_state["explore_last_selection"] = sig
     conditions = conditions_of()
-    if conditions:
-        propose(conditions, source)
+    if conditions:  # bounds as a person would write them, taking the same train rows
+        propose(list(readable_conditions(split, [tuple(conditions)])[0]), source)
 
 
 # ---------------------------------------------------------------- views

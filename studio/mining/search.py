@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.split import Split
+from ..engine.readable import readable_conditions
 from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset
@@ -20,9 +21,8 @@ from .objectives import score
 
 
 def describe(when: tuple[Condition, ...]) -> str:
-    """A candidate as text, numbers shortened (``V14 <= -2.6045``)."""
-    return " and ".join(f"{c.column} {c.op} {c.value:g}" if isinstance(c.value, float) else c.describe()
-                        for c in when)
+    """A candidate as text (``V14 <= -2.6``): its bounds are already as a person would write them."""
+    return " and ".join(c.describe() for c in when)
 
 
 def candidate_rule(row, label, name: str = "") -> Rule:
@@ -60,13 +60,9 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
             break
         top = ranked.iloc[0]
         best = float(top["objective"])
-        current = current.add(candidate_rule(top, label))
+        when = readable_conditions(split, [candidate_rule(top, label).when])[0]  # the same train rows
+        current = current.add(Rule(when=when, then=label, name=describe(when)))
     return check_ruleset(current, split.dataset.schema)
-
-
-def _native_default(split: Split):
-    counts = split.counts["train"]
-    return split.native(max(split.labels, key=lambda label: counts[label]))
 
 
 def _native_default(split: Split):
@@ -89,8 +85,9 @@ def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1
                                           min_recall=min_recall, min_rows=min_rows)], ignore_index=True)
     ranked = ranked[np.isfinite(ranked["objective"])].sort_values("objective", ascending=False, kind="stable")
     best = ranked.head(top).reset_index(drop=True)
-    when = [r["when"] if isinstance(r.get("when"), tuple) else
-            (Condition(str(r["column"]), str(r["op"]), float(r["threshold"])),) for _, r in best.iterrows()]
+    when = readable_conditions(split, [r["when"] if isinstance(r.get("when"), tuple) else
+                                       (Condition(str(r["column"]), str(r["op"]), float(r["threshold"])),)
+                                       for _, r in best.iterrows()])  # the same train rows, bounds as typed
     test = count_candidates(split, rules, when, side="test")
     positives = split.counts["test"][split.positive]
     out = pd.DataFrame({"rule": [describe(w) for w in when],
