@@ -20,9 +20,16 @@ from .counting import count_candidates
 from .objectives import score
 
 
+def _number(value: float) -> str:
+    """A bound as short as it can be written and still be the same number (``-100``, ``-2.6``)."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
 def describe(when: tuple[Condition, ...]) -> str:
-    """A candidate as text (``V14 <= -2.6``): its bounds are already as a person would write them."""
-    return " and ".join(c.describe() for c in when)
+    """A candidate as text (``V14 <= -2.6``), every number written exactly."""
+    return " and ".join(f"{c.column} {c.op} {_number(c.value)}" if isinstance(c.value, float) else c.describe()
+                        for c in when)
 
 
 def candidate_rule(row, label, name: str = "") -> Rule:
