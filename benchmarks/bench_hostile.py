@@ -2,8 +2,9 @@
 
 - the studio (Streamlit, the project's app.py): files that exhausted a server before are uploaded
   through the Data page in Chromium (a small Parquet file of 50 million constant rows, a CSV of
-  100,001 columns, a gzip CSV that inflates to a very long first line); for each: the time to the
-  refusal, the message, the server's peak memory, and the health check's latency while it is loaded;
+  100,001 columns); for each: the time to the refusal, the message, the server's peak memory, and
+  the health check's latency while it is loaded;
+- the command line: a gzip CSV whose first line inflates to 200 MB (the upload form takes no gzip);
 - the API (``python -m studio serve``): /health latency while 1,000 connections that never finish
   their request head are open, and while heavy batches are being scored.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -76,22 +78,34 @@ class HealthProbe:
                 f"95th percentile {p95:.0f} ms, max {max(ok):.0f} ms, over 100 ms: {slow}")
 
 
-def hostile_files(folder: Path) -> list[Path]:
+def hostile_uploads(folder: Path) -> list[Path]:
     many = folder / "constant-50M-rows.parquet"
     duckdb.execute(f"COPY (SELECT 1 AS a, 0 AS y FROM range(50000000)) TO '{many}' (FORMAT parquet)")
     wide = folder / "wide-100001-columns.csv"
     wide.write_text(",".join(f"c{i}" for i in range(100_001)) + "\n" + ",".join("1" * 100_001) + "\n")
+    return [many, wide]
+
+
+def cli_part(folder: Path) -> None:
+    """A file the upload form does not take (gzip), read by the command line: a first line that
+    inflates to 200 MB."""
     bomb = folder / "one-line.csv.gz"
     with gzip.open(bomb, "wb") as out:
         for _ in range(200):
             out.write(b"x" * 1_000_000)
-    return [many, wide, bomb]
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "studio", "evaluate", str(bomb), "--target", "y"], cwd=ROOT,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"CLI evaluate {bomb.name} ({bomb.stat().st_size / 1e6:.1f} MB, 200 MB inflated): exit {proc.returncode} "
+          f"after {seconds:.1f} s, peak memory {peak:,.0f} MiB; stderr: {proc.stderr.strip()}")
 
 
 def studio_part(folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    files = hostile_files(folder)
+    files = hostile_uploads(folder)
     port = free_port()
     proc = start_streamlit(folder / "ws", port)
     url = f"http://127.0.0.1:{port}"
@@ -173,7 +187,6 @@ def api_part(folder: Path) -> None:
 
 
 def main() -> None:
-    import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # 1,000 client sockets here, as many in the server
     if soft < 2_200:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4_096), hard))
@@ -182,6 +195,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ["RULE_STUDIO_UPLOADS"] = str(folder / "uploads")
+        cli_part(folder)
         api_part(folder)
         studio_part(folder)
 

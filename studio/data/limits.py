@@ -68,18 +68,19 @@ class LoadLimits:
                 f"most {self.max_cells:,} values ({self.max_rows(columns):,} rows of {columns:,} columns)")
 
 
-def csv_head_columns(path: Path) -> int:
+def csv_head_columns(path: Path, name: str | None = None) -> int:
     """The number of columns a CSV's first line suggests (by its most frequent separator); DataError
-    when the first line does not end within ``HEAD_BYTES``."""
+    when the first line does not end within ``HEAD_BYTES`` (``name``: the file's name to show)."""
+    shown = name or path.name
     opener = gzip.open if str(path).lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as f:
             head = f.read(HEAD_BYTES + 1)
     except (OSError, EOFError) as err:
-        raise DataError(f"cannot read {path.name}: {err}") from None
+        raise DataError(f"cannot read {shown}: {err}") from None
     end = head.find(b"\n")
     if end < 0 and len(head) > HEAD_BYTES:
-        raise DataError(f"the first line of {path.name} is longer than {HEAD_BYTES / 1e6:g} MB: is it a table?")
+        raise DataError(f"the first line of {shown} is longer than {HEAD_BYTES / 1e6:g} MB: is it a table?")
     line = head[:end if end >= 0 else len(head)].decode("utf-8", errors="replace")
     return 1 + max(line.count(sep) for sep in SEPARATORS)
 
@@ -106,4 +107,4 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, limits: LoadLimits, n
         if rows * columns > limits.max_cells:
             raise DataError(limits.rows_message(shown, rows, columns))
     else:
-        limits.check_columns(shown, csv_head_columns(path))
+        limits.check_columns(shown, csv_head_columns(path, shown))
