@@ -93,8 +93,12 @@ def cli_part(folder: Path) -> None:
     with gzip.open(bomb, "wb") as out:
         for _ in range(200):
             out.write(b"x" * 1_000_000)
+    rules = folder / "one-rule.json"
+    rules.write_text(json.dumps({"format": "rule-studio/1", "default": 0, "rules": [
+        {"when": [{"column": "x", "op": ">", "value": 1}], "then": 1}]}))
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "studio", "evaluate", str(bomb), "--target", "y"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "studio", "evaluate", str(bomb), "--target", "y", "--rules", str(rules)],
+                          cwd=ROOT,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -28,6 +29,7 @@ from .sidebar import sidebar
 
 SESSION_KEY = "studio"
 TITLE, ICON = "Rule Studio", ":material/rule:"
+FAVICON = str(Path(__file__).with_name("favicon.png"))  # served by the studio: no request leaves the machine
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _start_page() -> None:
 
 def run_app() -> None:
     """Page config, navigation, session and sidebar once; then the page the URL names."""
-    st.set_page_config(page_title=TITLE, page_icon=ICON, layout="wide")
+    st.set_page_config(page_title=TITLE, page_icon=FAVICON, layout="wide")
     pages = [st.Page(_start_page, title=TITLE, icon=ICON, default=True)]
     pages += [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
     chosen = st.navigation(pages, position="hidden")
