@@ -36,6 +36,15 @@ def test_special_and_huge_rule_files(tmp_path, capsys, rules_file):
                    "not a regular file")
 
 
+def test_a_compressed_csv_whose_first_line_never_ends(tmp_path, capsys, rules_file):
+    import gzip
+    path = tmp_path / "one-line.csv.gz"
+    with gzip.open(path, "wb") as out:
+        out.write(b"x" * 3_000_000)
+    one_line_error(capsys, ["evaluate", path, "--target", "y", "--rules", rules_file(TUTORIAL_RULES)],
+                   "the first line of one-line.csv.gz is longer than 1 MB")
+
+
 def test_a_fifo_with_no_writer_does_not_hang(tmp_path, rules_file):
     fifo = tmp_path / "rules.fifo"
     os.mkfifo(fifo)

@@ -14,7 +14,7 @@ import duckdb
 from ..errors import DataError
 from .connection import connect, duckdb_message
 from .guard import QueryGuard
-from .limits import LoadLimits, check_file
+from .limits import LoadLimits, check_file, csv_head_columns
 from .labels import canonical_sql
 from .quoting import column, string_sql
 from .schema import Schema
@@ -61,6 +61,8 @@ class Dataset:
                     columns = len(Schema.of(con, select_sql).columns)
                     limits.check_columns(name, columns)
                     select_sql = f"SELECT * FROM ({select_sql}) LIMIT {limits.max_rows(columns) + 1}"
+                elif path is not None and not str(path).lower().endswith(PARQUET_SUFFIXES):
+                    csv_head_columns(path, name)  # a first line too long for a header is said before a long read
                 con.execute(f"CREATE TABLE {TABLE} AS {select_sql}", params or [])
         except DataError:
             con.close()
