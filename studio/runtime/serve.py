@@ -8,33 +8,35 @@ and the rules that fired.
 - ``GET /rules``: the rule set; ``GET /health``: liveness.
 
 Every bad request gets a 4xx and a JSON message (malformed or too deeply nested JSON, a body too
-large or too slow, a missing column, a value of the wrong type); the server keeps serving. Scoring
-runs in worker threads, at most ``SCORING_THREADS`` at once, never on the event loop, so ``/health``
-answers while heavy requests are scored; slow or idle connections are closed (:mod:`.http_guard`).
+large or too slow, a missing column, a value of the wrong type); the server keeps serving. Parsing,
+scoring and writing an answer run in worker processes (:mod:`.workers`), at most
+``SCORING_PROCESSES`` at once, never on the event loop, so ``/health`` answers while heavy requests
+are scored; slow or idle connections are closed (:mod:`.http_guard`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import os
 import resource
+from contextlib import asynccontextmanager
+from concurrent.futures.process import BrokenProcessPool
 
 import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..data.schema import Schema
-from ..rules.limits import MAX_DEPTH
 from ..rules.model import RuleSet
-from ..rules.rulefile import json_depth
-from .records import BadRequest, Scorer, records_of
+from .records import BadRequest, Scorer
+from .workers import ScoringPool, answer_in_worker, answer
 
 MAX_BODY_BYTES = 50_000_000
 BODY_SECONDS = 30.0
-SCORING_THREADS = 4
+SCORING_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 
 async def _body(request: Request) -> bytes:
@@ -53,41 +55,32 @@ async def _body(request: Request) -> bytes:
         raise BadRequest(f"the body did not arrive within {BODY_SECONDS:g} s", status=408) from None
 
 
-def _parse(body: bytes):
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise BadRequest(f"the body is not UTF-8 text: {err.reason} at byte {err.start}", status=400) from None
-    if json_depth(text) > MAX_DEPTH:
-        raise BadRequest(f"the JSON is nested more than {MAX_DEPTH} levels deep", status=400)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise BadRequest(f"malformed JSON: {err}", status=400) from None
-    except RecursionError:
-        raise BadRequest(f"the JSON is nested more than {MAX_DEPTH} levels deep", status=400) from None
-
-
-def create_app(rules: RuleSet, schema: Schema | None = None) -> Starlette:
-    """The HTTP application for one rule set."""
+def create_app(rules: RuleSet, schema: Schema | None = None, processes: int = SCORING_PROCESSES) -> Starlette:
+    """The HTTP application for one rule set (``processes``: scoring worker processes; 0 scores in a
+    thread of the server, as an embedding application may prefer)."""
     scorer = Scorer(rules, schema)
-    limiter = anyio.CapacityLimiter(SCORING_THREADS)
+    pool = ScoringPool(rules, schema, processes) if processes else None
+    limiter = anyio.CapacityLimiter(max(1, processes))
 
-    def answer(body: bytes) -> JSONResponse:
-        """Parsing, scoring and writing the answer: all off the event loop, which keeps serving."""
-        return JSONResponse(scorer.score(records_of(_parse(body))))
+    async def score(body: bytes) -> tuple[int, bytes]:
+        if pool is None:
+            return await run_in_threadpool(answer, scorer, body)
+        try:
+            return await asyncio.wrap_future(pool.executor().submit(answer_in_worker, body))
+        except BrokenProcessPool:
+            pool.restart()
+            return 503, b'{"error":"a scoring worker stopped; try again"}'
 
-    async def predict(request: Request) -> JSONResponse:
+    async def predict(request: Request) -> Response:
         try:
             body = await _body(request)
-            async with limiter:
-                return await run_in_threadpool(answer, body)
         except BadRequest as err:
             return JSONResponse({"error": str(err)}, status_code=err.status)
         except ClientDisconnect:
             return JSONResponse({"error": "the client went away"}, status_code=400)
-        except (TypeError, ValueError, KeyError) as err:
-            return JSONResponse({"error": f"cannot score these records: {str(err)[:300]}"}, status_code=422)
+        async with limiter:
+            status, content = await score(body)
+        return Response(content, status_code=status, media_type="application/json")
 
     async def get_rules(request: Request) -> JSONResponse:
         return JSONResponse(scorer.spec)
@@ -96,8 +89,17 @@ def create_app(rules: RuleSet, schema: Schema | None = None) -> Starlette:
         return JSONResponse({"status": "ok", "rules": len(scorer.rules.enabled_rules),
                              "columns": sorted(scorer.kinds)})
 
+    @asynccontextmanager
+    async def lifespan(app):
+        if pool is not None:  # the workers start now, not on the first request
+            for _ in range(processes):
+                pool.executor().submit(answer_in_worker, b"[]")
+        yield
+        if pool is not None:
+            pool.close()
+
     return Starlette(routes=[Route("/predict", predict, methods=["POST"]), Route("/rules", get_rules),
-                             Route("/health", health)])
+                             Route("/health", health)], lifespan=lifespan)
 
 
 def _raise_file_limit() -> None:
