@@ -42,6 +42,14 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            out += [int(child), *children(int(child))]
+    return out
+
+
 class HealthProbe:
     """Polls a health URL every 50 ms in a thread; latencies in ms (failures as inf)."""
 
@@ -182,7 +190,9 @@ def api_part(folder: Path) -> None:
                 w.join()
             seconds = time.perf_counter() - start
         print(f"API, 8 batches of 20,000 records x 400 rules scored in {seconds:.1f} s: {probe.summary()}")
-        print(f"API server peak memory: {peak_rss_mib(proc.pid):,.0f} MiB")
+        workers = children(proc.pid)
+        print(f"API server peak memory: {peak_rss_mib(proc.pid):,.0f} MiB, and {len(workers)} scoring worker "
+              f"processes {sum(peak_rss_mib(w) for w in workers):,.0f} MiB together")
     finally:
         for s in slow:
             s.close()
