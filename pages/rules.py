@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.condition_editor import Labels, condition_widgets, form_state
-from pages.components.format import pct
+from pages.components.format import fixed as score_text, pct
 from pages.components.metric_tables import class_table, confusion_table
 from pages.components.rule_list import rule_rows
+from studio.engine.shadowing import shadowed_rules
 from pages.components.frame import page_session
 from studio.errors import RuleSetError, StudioError
 from studio.rules import operators
@@ -215,7 +216,7 @@ rules = s.rules
 test_stats = current.test.rules
 if not rules.rules:
     st.info("No rules yet: every row gets the default label. Add one above.")
-rule_rows(s, rules, test_stats, apply, load_into_form)
+rule_rows(s, rules, test_stats, apply, load_into_form, shadowed_rules(s.split, rules, current.test))
 
 d1, d2 = st.columns([2, 5], vertical_alignment="bottom")
 classes = s.classes
@@ -248,15 +249,17 @@ for col, name in ((left, "test"), (right, "train")):
 if rules.rules:
     st.markdown("**Per rule, in first-hit order**")
     train_stats = current.train.rules
+    shadows = shadowed_rules(s.split, rules, current.test)
     table = pd.DataFrame([{
         "#": r.index + 1, "rule": r.name, "label": r.label, "on": r.enabled, "reached": r.reached,
-        "fired": r.fired, "correct": r.correct, "precision": r.precision,
-        "train precision": train_stats[r.index].precision, "share of positives": r.positive_share,
+        "fired": r.fired, "correct": r.correct, "precision": score_text(r.precision),
+        "train precision": score_text(train_stats[r.index].precision), "share of positives": r.positive_share,
         "F1 if toggled": r.toggled.f1, "ΔF1 if toggled": r.delta_f1,
+        "left to it by the rules above": shadows[r.index].describe(rules.names()) if r.index in shadows else "",
     } for r in test_stats]).set_index("#")
     st.dataframe(table, width="stretch", column_config={
-        "precision": st.column_config.NumberColumn(format="%.4f"),
-        "train precision": st.column_config.NumberColumn(format="%.4f"),
+        "precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
+        "train precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
         "share of positives": st.column_config.NumberColumn(format="percent"),
         "F1 if toggled": st.column_config.NumberColumn(format="%.4f"),
         "ΔF1 if toggled": st.column_config.NumberColumn(format="%+.4f")})

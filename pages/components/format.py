@@ -10,3 +10,12 @@ def fixed(value: float | None, digits: int = 4) -> str:
 
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
+
+
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>$~=:")
+
+
+def literal(text: object) -> str:
+    """Text shown as written inside Markdown: every character Markdown could read as markup escaped
+    (``>50K`` stays ``>50K``, never a block quote; ``*a*`` never turns italic)."""
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))

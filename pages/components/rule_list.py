@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .format import pct
+from .format import literal, pct
 
 PER_PAGE = 20  # rule rows drawn at once
 
 
-def rule_rows(s, rules, test_stats, apply, load_into_form) -> None:
-    """Draw the rows; each action is a change to the rules as this page showed them (``apply``)."""
+def rule_rows(s, rules, test_stats, apply, load_into_form, shadowed: dict | None = None) -> None:
+    """Draw the rows; each action is a change to the rules as this page showed them (``apply``).
+    ``shadowed``: the rules the rules above them leave (almost) nothing to, by index, flagged."""
+    shadowed = shadowed or {}
     pages = max(1, -(-len(rules.rules) // PER_PAGE))
     first = 0
     if pages > 1:
@@ -35,6 +37,8 @@ def rule_rows(s, rules, test_stats, apply, load_into_form) -> None:
                       on_change=change, args=("toggle", i), help="Enable or disable this rule")
         title = st_i.name if r.enabled else f"~~{st_i.name}~~"
         row[2].markdown(f"**{title}** · `{' and '.join(c.describe() for c in r.when)}` → `{r.then}`")
+        if i in shadowed:
+            row[2].caption(f":orange[⚠ On test it {literal(shadowed[i].describe(rules.names()))}.]")
         row[3].caption(f"test: fires {st_i.fired:,} · precision {pct(st_i.precision)} · ΔF1 if "
                        f"{'off' if r.enabled else 'on'} {st_i.delta_f1:+.3f}")
         with row[4].container(horizontal=True, gap=None):

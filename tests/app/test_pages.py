@@ -109,6 +109,23 @@ def test_rules_page_form_list_and_metrics(workspace, credit_split):
     assert any("V14 < -9.5" in m.value for m in at.markdown)
 
 
+def test_a_rule_the_rules_above_leave_nothing_is_flagged(workspace, credit_split):
+    """The tutorial's deep V14 after a brushed V14 < -7.8: it fires on no test row; the list and the
+    per-rule table say which rule takes its rows, and no raw None is shown."""
+    at = app()
+    add_rule(at, "V14", "<", -7.8, "brushed V14")
+    add_rule(at, "V14", "<", -8, "deep V14")
+    test = credit_split.dataset.fetch(f"SELECT V14 FROM {credit_split.table} WHERE __rs_test = 1")
+    inside = int((test["V14"] < -8).sum())
+    said = f"matches {inside:,} rows but takes 0: rule 1 (brushed V14) takes {inside:,}"
+    assert any(said.replace(" ", " ") in c.value.replace("\\", "") for c in at.main.caption), \
+        [c.value for c in at.main.caption]
+    table = at.dataframe[0].value
+    assert table.loc[2, "left to it by the rules above"] == said and table.loc[1, "left to it by the rules above"] == ""
+    assert table.loc[2, "precision"] == "–" and table.loc[2, "fired"] == 0
+    assert not table.isna().any().any() and "None" not in table.astype(str).to_numpy()
+
+
 def test_rules_page_preview_and_default_label(workspace, credit_split):
     at = app()
     widget(at.selectbox, "Column 1").set_value("V11").run()
