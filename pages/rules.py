@@ -34,8 +34,15 @@ def _new_condition_id() -> int:
     return st.session_state.draft_counter
 
 
-def reset_draft() -> None:
-    st.session_state[DRAFT] = [_new_condition_id()]
+def reset_draft(keep: bool = False) -> None:
+    """An empty form; with ``keep``, its first condition on the column and operator the form had."""
+    old = st.session_state.get(DRAFT) or [None]
+    cid = _new_condition_id()
+    if keep:
+        for part in ("col", "op"):
+            if f"c{old[0]}_{part}" in st.session_state:
+                st.session_state[f"c{cid}_{part}"] = st.session_state[f"c{old[0]}_{part}"]
+    st.session_state[DRAFT] = [cid]
     st.session_state[EDITING] = None
     st.session_state["draft_name"] = ""
 
@@ -87,8 +94,9 @@ def condition_editor(cid: int, position: int) -> Condition | str | None:
         return fixed
     c_col, c_op, c_val, c_del = st.columns([3, 2, 5, 0.6], vertical_alignment="bottom")
     col_key = f"c{cid}_col"
-    if st.session_state.get(col_key) not in features:
-        st.session_state.pop(col_key, None)
+    if st.session_state.get(col_key) not in features:  # a new form starts on the best separating column
+        best = next((x.column for x in s.cache.ranking() if x.column in features), None)
+        st.session_state[col_key] = best if best is not None else features[0]
     column = c_col.selectbox(f"Column {position}", features, key=col_key)
     c_del.button("", icon=":material/close:", key=f"c{cid}_del", help="Remove this condition", on_click=remove_condition,
                  args=(cid,), disabled=len(st.session_state[DRAFT]) == 1)
@@ -146,7 +154,7 @@ def commit_draft(rule: Rule) -> None:
     except RuleSetError as err:
         st.session_state["rules_error"] = str(err)
         return
-    reset_draft()
+    reset_draft(keep=index is None)  # after Add, the next rule starts on the same column and operator
 
 
 def import_rules() -> None:

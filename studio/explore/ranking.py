@@ -35,6 +35,8 @@ def separation(split: Split, sample: Sample) -> list[Separation]:
     other = [c for c in drawable_columns(split) if schema.kind(c) != NUMERIC]
     out: dict[str, float | None] = {}
     with split.dataset.lock:
+        if hasattr(con, "complete"):  # DuckDB 2: a result read with fetchone() is still open; register needs none
+            con.complete()
         con.register("__rs_sample", frame)
         try:
             if numeric:

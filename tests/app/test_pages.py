@@ -109,6 +109,19 @@ def test_rules_page_form_list_and_metrics(workspace, credit_split):
     assert any("V14 < -9.5" in m.value for m in at.markdown)
 
 
+def test_the_form_starts_on_the_best_column_and_remembers_after_add(workspace, credit_split):
+    from studio.explore.ranking import separation
+    from studio.session.cache import SplitCache
+    best = separation(credit_split, SplitCache(credit_split).sample())[0].column
+    at = app()
+    assert widget(at.selectbox, "Column 1").value == best != credit_split.features[0]
+    add_rule(at, "V14", "<", -8, "deep V14")
+    assert widget(at.selectbox, "Column 1").value == "V14" and widget(at.selectbox, "Operator 1").value == "<"
+    assert at.text_input(key="draft_name").value == ""
+    add_rule(at, "V11", ">", 4, "large V11")
+    assert widget(at.selectbox, "Column 1").value == "V11" and widget(at.selectbox, "Operator 1").value == ">"
+
+
 def test_a_rule_the_rules_above_leave_nothing_is_flagged(workspace, credit_split):
     """The tutorial's deep V14 after a brushed V14 < -7.8: it fires on no test row; the list and the
     per-rule table say which rule takes its rows, and no raw None is shown."""
