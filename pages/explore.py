@@ -10,8 +10,10 @@ import streamlit as st
 
 from pages.components.frame import page_session
 from pages.components.hiplot_chart import hiplot_chart
+from pages.components.format import fixed
 from pages.components.proposal import proposal_panel, propose
 from studio.engine.readable import readable_conditions
+from studio.mining.counting import count_candidates
 from studio.explore import figures
 from studio.explore.groups import color_groups
 from studio.explore.ranking import default_columns
@@ -75,6 +77,21 @@ def _take(source: str, value, conditions_of) -> None:
         propose(list(readable_conditions(split, [tuple(conditions)])[0]), source)
 
 
+def selection_caption(verb: str, picked) -> str:
+    """What a selection holds: the drawn rows (a sample, so their share of positives is not the
+    rule's precision) and, for the proposed rule, the exact counts over every train row."""
+    n_pos = int((picked["__rs_label"] == split.positive).sum())
+    text = (f"{verb}: {len(picked):,} drawn rows ({n_pos:,} positive; every positive is drawn, only "
+            f"{sample.negatives:,} of {sample.train_negatives:,} negatives).")
+    proposal = st.session_state.get("explore_proposal")
+    if proposal and proposal["conditions"]:
+        counts = count_candidates(split, None, [tuple(proposal["conditions"])], "train").iloc[0]
+        fired, tp = int(counts["train_fired"]), int(counts["train_tp"])
+        text += (f" The proposed rule on all train rows: {fired:,} rows, {tp:,} positive"
+                 f" (precision {fixed(tp / fired if fired else None)}).")
+    return text
+
+
 # ---------------------------------------------------------------- views
 chart_col, proposal_col = st.columns([3, 2], gap="medium")
 with chart_col:
@@ -93,8 +110,7 @@ with chart_col:
             uids = result["selected_uids"]
             if uids is not None and extents:
                 picked = frame[frame["__rs_row"].astype(str).isin(set(uids))]
-                n_pos = int((picked["__rs_label"] == split.positive).sum())
-                st.caption(f"Brushed: {len(picked):,} drawn rows, {n_pos:,} of them positive.")
+                st.caption(selection_caption("Brushed", picked))
     elif view == VIEWS[1]:
         if not chosen:
             st.info("Choose at least one column.")
@@ -130,8 +146,7 @@ with chart_col:
             rows = selected_rows(selection.get("points", []))
             if rows:
                 picked = frame[frame["__rs_row"].isin(rows)]
-                n_pos = int((picked["__rs_label"] == split.positive).sum())
-                st.caption(f"Selected: {len(picked):,} drawn rows, {n_pos:,} of them positive.")
+                st.caption(selection_caption("Selected", picked))
     else:
         first = [c for c in chosen if c in numeric] + [c for c in numeric if c not in chosen]
         col_col, dir_col = st.columns([3, 2], vertical_alignment="bottom")

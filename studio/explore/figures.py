@@ -39,7 +39,7 @@ def scatter(frame: pd.DataFrame, x: str, y: str, groups: pd.Series, marginals: b
     for name in names:
         part = frame[g == name]
         fig.add_trace(go.Scattergl(
-            x=part[x], y=part[y], mode="markers", name=f"{name} ({len(part):,})",
+            x=part[x], y=part[y], mode="markers", name=f"{name} ({len(part):,} drawn)",
             customdata=part[ROW].to_numpy(), marker=dict(color=color_of(name, names), size=5, opacity=0.75),
             hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>row %{{customdata}}<extra>{name}</extra>"))
     main_domain = [0.0, 0.84] if marginals else [0.0, 1.0]

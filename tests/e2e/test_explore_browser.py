@@ -96,10 +96,15 @@ def test_a_box_on_the_scatter_becomes_a_rule(server, page, workspace_root, split
     expect(page.get_by_text("from scatter box")).to_be_visible(timeout=30_000)
     wait_idle(page)
     screenshot(page, "explore-scatter-box")
+    said = page.get_by_text("The proposed rule on all train rows").inner_text()
+    legend = page.locator(".js-plotly-plot .legendtext").all_inner_texts()
     add_proposal(page)
 
     rules = saved_rules(workspace_root, "scatterbox")
     assert [(c.column, c.op) for c in rules.rules[0].when] == [("V17", "between"), ("V12", "between")]
+    taken = studio.evaluate(split, rules).train.rules[0]  # the counts said are exact, over every train row
+    assert f"The proposed rule on all train rows: {taken.fired:,} rows, {taken.correct:,} positive" in said
+    assert "drawn rows" in said and legend and all(text.endswith(" drawn)") for text in legend)
     after = headline(page)
     assert after != before
     assert after == expected_headline(split, rules)
