@@ -97,7 +97,7 @@ def test_a_box_on_the_scatter_becomes_a_rule(server, page, workspace_root, split
     wait_idle(page)
     screenshot(page, "explore-scatter-box")
     said = page.get_by_text("The proposed rule on all train rows").inner_text()
-    legend = page.locator(".js-plotly-plot .legendtext").all_inner_texts()
+    legend = page.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
     add_proposal(page)
 
     rules = saved_rules(workspace_root, "scatterbox")
