@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.components.format import code, literal_table
 from pages.components.frame import page_session
 from studio.data.bundled import BUNDLED
 from studio.data.folders import available_file, server_files_enabled
@@ -133,12 +134,12 @@ if len(classes) > MAX_CLASSES:
 # ---- class balance and schema
 left, right = st.columns([1.5, 3])
 with left:
-    st.markdown(f"**Class balance of `{s.split.target}`**")
+    st.markdown(f"**Class balance of {code(s.split.target)}**")
     total = {l: s.split.counts["train"][l] + s.split.counts["test"][l] for l in s.split.labels}
     n = sum(total.values())
-    st.table(pd.DataFrame([{"class": l, "rows": f"{v:,}", "share": f"{v / n:.3%}",
-                            "train": f"{s.split.counts['train'][l]:,}", "test": f"{s.split.counts['test'][l]:,}"}
-                           for l, v in total.items()]).set_index("class"))
+    st.table(literal_table(pd.DataFrame([
+        {"class": l, "rows": f"{v:,}", "share": f"{v / n:.3%}", "train": f"{s.split.counts['train'][l]:,}",
+         "test": f"{s.split.counts['test'][l]:,}"} for l, v in total.items()]).set_index("class")))
     if s.split.excluded:
         st.caption(f"{s.split.excluded:,} rows without a target are left out of the split.")
 with right:

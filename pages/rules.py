@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.condition_editor import Labels, condition_widgets, form_state
-from pages.components.format import fixed as score_text, pct
+from pages.components.format import fixed as score_text, literal_table, pct
 from pages.components.metric_tables import class_table, confusion_table
 from pages.components.rule_list import rule_rows
 from studio.engine.shadowing import shadowed_rules
@@ -251,8 +251,8 @@ for col, name in ((left, "test"), (right, "train")):
     side = current.sides[name]
     with col:
         st.markdown(f"**{name.title()}** ({side.metrics.n:,} rows)" + (" — the judge" if name == "test" else ""))
-        st.table(class_table(side))
-        st.table(confusion_table(side))
+        st.table(literal_table(class_table(side)))
+        st.table(literal_table(confusion_table(side)))
 
 if rules.rules:
     st.markdown("**Per rule, in first-hit order**")

@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.components.format import fixed
+from pages.components.format import fixed, literal_table
 from pages.components.frame import page_session
 from pages.components.proposal import clear, proposal_panel, propose
 from studio.explore import figures
@@ -152,10 +152,10 @@ elif section == SECTIONS[1]:
                 per_rule = then.test.rules[len(s.rules.rules):]
                 if per_rule:
                     st.markdown("Each kept rule on **test**, where it decides (after the rules above it):")
-                    st.table(pd.DataFrame({"rule": [r.describe() for r in kept],
+                    st.table(literal_table(pd.DataFrame({"rule": [r.describe() for r in kept],
                                            "rows": [f"{x.fired:,}" for x in per_rule],
                                            "precision": [fixed(x.precision) for x in per_rule],
-                                           "positives caught": [f"{x.positives:,}" for x in per_rule]}))
+                                           "positives caught": [f"{x.positives:,}" for x in per_rule]})))
 
                 def add_kept(rules=candidate, n=len(kept)):
                     s.apply(rules)
@@ -221,7 +221,7 @@ else:
              "recall": fixed(at.recall), "F1": fixed(at.f1)},
             {"on test": f"{model_name}, best precision at the rules' recall", "precision": fixed(same_recall),
              "recall": f"≥ {fixed(rules_m.recall)}", "F1": ""}]).set_index("on test")
-        st.table(summary)
+        st.table(literal_table(summary))
         fig = figures.pr_figure(base.curve(), {"the rules": (rules_m.recall, rules_m.precision),
                                               f"model at {threshold:.2f}": (at.recall, at.precision)})
         st.plotly_chart(fig, key="suggest_pr", width="stretch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .format import literal, pct
+from .format import code, literal, pct
 
 PER_PAGE = 20  # rule rows drawn at once
 
@@ -35,8 +35,8 @@ def rule_rows(s, rules, test_stats, apply, load_into_form, shadowed: dict | None
         row[0].markdown(f"**{i + 1}**")
         row[1].toggle("on", value=r.enabled, key=f"on_{i}_{hash(r)}", label_visibility="collapsed",
                       on_change=change, args=("toggle", i), help="Enable or disable this rule")
-        title = st_i.name if r.enabled else f"~~{st_i.name}~~"
-        row[2].markdown(f"**{title}** · `{' and '.join(c.describe() for c in r.when)}` → `{r.then}`")
+        title = literal(st_i.name) if r.enabled else f"~~{literal(st_i.name)}~~"
+        row[2].markdown(f"**{title}** · {code(' and '.join(c.describe() for c in r.when))} → {code(r.then)}")
         if i in shadowed:
             row[2].caption(f":orange[⚠ On test it {literal(shadowed[i].describe(rules.names()))}.]")
         row[3].caption(f"test: fires {st_i.fired:,} · precision {pct(st_i.precision)} · ΔF1 if "

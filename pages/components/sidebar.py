@@ -8,6 +8,8 @@ import streamlit as st
 from studio.errors import StudioError
 from studio.session.studio import StudioSession
 
+from .format import code, literal
+
 HEADLINE_CSS = """<style>
 .headline {display: flex; gap: 0.9rem; flex-wrap: wrap; font-size: 0.95rem}
 .headline b {display: block; font-size: 1.45rem; font-weight: 600}
@@ -26,10 +28,10 @@ def sidebar(s: StudioSession, pages) -> None:
         for p in pages:
             st.page_link(p.path, label=p.title, icon=p.icon)
         st.divider()
-        st.markdown(f"**Dataset** · {s.dataset.label}")
+        st.markdown(f"**Dataset** · {literal(s.dataset.label)}")
         if s.dataset.synthetic:
             st.caption("Synthetic data: generated, not real transactions.")
-        st.markdown(f"**Target** · `{s.split.target}` · positive `{s.split.positive}`")
+        st.markdown(f"**Target** · {code(s.split.target)} · positive {code(s.split.positive)}")
         st.caption(s.split.describe())
         st.markdown("**Held-out test, positive class**")
         if trouble:
@@ -41,4 +43,4 @@ def sidebar(s: StudioSession, pages) -> None:
             f'<span>Recall <b data-metric="recall">{pos.recall:.4f}</b></span>'
             f'<span>F1 <b data-metric="f1">{pos.f1:.4f}</b></span></div>', unsafe_allow_html=True)
         n_on = len(s.rules.enabled_rules)
-        st.caption(f"{n_on} of {len(s.rules.rules)} rules enabled · default `{s.rules.default}`")
+        st.caption(f"{n_on} of {len(s.rules.rules)} rules enabled · default {code(s.rules.default)}")
