@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.support.browser import screenshot
 from tests.support.studio_page import add_rule, open_studio, wait_idle
 
 TRICKY = ["*a*", "_b_", "`c`", "$d$", "<b>"]
@@ -29,6 +30,9 @@ def test_tricky_labels_and_names_show_as_written(server, page, tmp_path):
     page.get_by_role("link", name="Rules").click()
     wait_idle(page)
     add_rule(page, "age", ">", 60, ">50K", "*old* $d$ <b>")
+    add_rule(page, "age", ">", 65, ">50K", "inside")  # left nothing by the rule above: flagged
+    expect(page.get_by_text(re.compile(r"takes 0: rule 1 \(\*old\* \$d\$ <b>\) takes"))).to_be_visible()
+    screenshot(page, "rules-literal-labels")
     expect(page.get_by_text("*old* $d$ <b>", exact=True).first).to_be_visible()
     tables = page.locator('[data-testid="stTable"]')
     for k in range(tables.count()):
