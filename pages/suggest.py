@@ -70,19 +70,27 @@ def _pick(frame: pd.DataFrame, event, table: str, source: str) -> None:
     """A newly selected table row becomes the proposal (the same candidate still selected in the
     same table changes nothing, so edits survive reruns)."""
     rows = event.selection.rows if event else []
-    if not rows:
+    if not rows:  # nothing ticked (a section switch clears the table's selection): no proposal either
         st.session_state.pop("suggest_last_pick", None)
+        if st.session_state.get(f"{PAGE}_proposal"):
+            clear(PAGE)
+            st.rerun()  # the table takes the full width again
         return
     row = frame.iloc[rows[0]]
     sig = f"{table}:{rows[0]}:{describe(tuple(row['when']))}"
     if st.session_state.get("suggest_last_pick") == sig:
         return
     st.session_state["suggest_last_pick"] = sig
+    opened = bool(st.session_state.get(f"{PAGE}_proposal"))
     propose(list(row["when"]), source, page=PAGE)
+    if not opened and section == SECTIONS[0]:
+        st.rerun()  # make room for the proposal beside the table
 
 
-if section == SECTIONS[0]:  # the candidates beside their proposal
+if section == SECTIONS[0] and st.session_state.get(f"{PAGE}_proposal"):  # the candidates beside their proposal
     table_col, proposal_col = st.columns([3, 2], gap="medium")
+elif section == SECTIONS[0]:  # nothing picked yet: the table takes the full width
+    table_col, proposal_col = st.container(), None
 elif section == SECTIONS[2]:  # the templates' ten metrics need the width: the proposal goes below
     table_col, proposal_col = st.container(), st.columns([3, 2])[0].container(border=True)
 else:
@@ -96,8 +104,12 @@ if section == SECTIONS[0]:
             found = ex.suggestions(s.rules, params["objective"], params["beta"], params["min_recall"],
                                    params["min_rows"], top=25)
         st.caption(f"{len(found)} best candidates for the rows the {len(s.rules.enabled_rules)} enabled rules leave "
-                   "undecided: one threshold per numeric column and direction, value sets of text columns, and "
-                   "paths of depth-2 and depth-3 trees. Select a row to edit it and see its effect.")
+                   "undecided (one threshold per numeric column and direction, value sets of text columns, "
+                   "paths of depth-2 and depth-3 trees), each making the list better on train; the score is the "
+                   "objective with the candidate added. Select a row to edit it and see its effect.")
+        if found.empty:
+            st.info("No candidate makes the rule list better on train by this objective: the list is as good "
+                    "as single thresholds, value sets and short tree paths can make it. Try another objective.")
         shown = pd.DataFrame({
             "rule": found["rule"], "train precision": found["train_precision"].map(fixed),
             "test precision": found["test_precision"].map(fixed), "train recall": found["train_recall"].map(fixed),
@@ -107,7 +119,7 @@ if section == SECTIONS[0]:
         table_key = "suggest_table_" + "_".join(map(str, (rules_key, *params.values())))
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key=table_key, width="stretch",
-                             column_config={"rule": st.column_config.TextColumn(width="medium")})
+                             column_config={"rule": st.column_config.TextColumn(width="large")})
         _pick(found, event, table_key, "a mined candidate")
 
 # ---------------------------------------------------------------- rule list
@@ -196,7 +208,7 @@ elif section == SECTIONS[2]:
             table_key = f"suggest_template_table_{rules_key}_{hash(texts) & 0xffffff}_{by}"
             event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                                  key=table_key, width="stretch",
-                                 column_config={"rule": st.column_config.TextColumn(width="medium")})
+                                 column_config={"rule": st.column_config.TextColumn(width="large")})
             _pick(table, event, table_key, "a template")
 
 # ---------------------------------------------------------------- ML baseline

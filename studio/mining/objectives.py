@@ -42,3 +42,27 @@ def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: floa
         value = np.nan_to_num(out["lift"].to_numpy(), nan=0.0)
     out["objective"] = np.where(fired >= min_rows, value, -np.inf)
     return out.sort_values(["objective", "train_tp"], ascending=[False, False], kind="stable").reset_index(drop=True)
+
+
+def improves(scored: pd.DataFrame, scan: Scan, objective: str = "f1", beta: float = 1.0,
+             min_recall: float = 0.0) -> np.ndarray:
+    """Which scored candidates make the rule list better on train by the named objective, judged on
+    the list: a higher F1 or F-beta; for precision at recall, the list reaching ``min_recall`` with a
+    higher precision than now (any precision, if it does not reach it now); for lift, a higher
+    precision of the list (its lift over the base rate)."""
+    p, tp, fired = scan.positives, scan.listed_tp, scan.listed_fired
+    list_tp = scan.listed_tp + scored["train_tp"].to_numpy(float)
+    list_fired = scan.listed_fired + scored["train_fired"].to_numpy(float)
+    b2 = 1.0 if objective in ("f1", "lift", "precision_at_recall") else beta * beta
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if objective in ("f1", "fbeta"):
+            now = (1 + b2) * tp / (fired + b2 * p) if tp > 0 else 0.0
+            new = np.where(list_tp > 0, (1 + b2) * list_tp / (list_fired + b2 * p), 0.0)
+            return new > now
+        now_precision = tp / fired if fired else 0.0
+        new_precision = np.where(list_fired > 0, list_tp / list_fired, 0.0)
+        if objective == "lift":
+            return new_precision > now_precision
+        reaches = (list_tp / p if p else np.zeros(len(scored))) >= min_recall
+        reached_now = (tp / p if p else 0.0) >= min_recall
+        return reaches & ((new_precision > now_precision) if reached_now else True)

@@ -17,7 +17,7 @@ from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset
 from .candidates import conjunctions, scan_thresholds
 from .counting import count_candidates
-from .objectives import score
+from .objectives import improves, score
 
 
 def _number(value: float) -> str:
@@ -83,14 +83,16 @@ def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1
     """The best candidates for the rows ``rules`` leave undecided, learned and ranked on train: one
     threshold, a conjunction of up to three conditions read off trees of depth 2 and 3, or a set of
     text values; each with its test precision and recall beside the train ones, and ``diverges``
-    where train and test precision differ by more than 0.1."""
+    where train and test precision differ by more than 0.1. Only candidates that make the list better
+    on train by the objective are listed (:func:`.objectives.improves`)."""
     scan = scan_thresholds(split, rules, columns)
     ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
     counted = conjunctions(split, rules, columns, (2, 3))
     if len(counted):
         ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
                                           min_recall=min_recall, min_rows=min_rows)], ignore_index=True)
-    ranked = ranked[np.isfinite(ranked["objective"])].sort_values("objective", ascending=False, kind="stable")
+    ranked = ranked[np.isfinite(ranked["objective"]) & improves(ranked, scan, objective, beta, min_recall)]
+    ranked = ranked.sort_values("objective", ascending=False, kind="stable")  # only what makes the list better
     best = ranked.head(top).reset_index(drop=True)
     when = readable_conditions(split, [r["when"] if isinstance(r.get("when"), tuple) else
                                        (Condition(str(r["column"]), str(r["op"]), float(r["threshold"])),)
