@@ -17,7 +17,7 @@ def pct(value: float | None) -> str:
 
 
 _INLINE = set("\\`*_[]<>$~|:")  # inline markup: escaped wherever it stands
-_BLOCK = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")  # block markup: only at the start of the text
+_BLOCK = re.compile(r"^(\s*)(#+(?=\s|$)|[+-](?=\s|$)|=+\s*$|\d+[.)](?=\s|$))")  # block markup, at the start
 
 
 def literal(text: object) -> str:
