@@ -10,7 +10,7 @@ import streamlit as st
 
 from pages.components.format import fixed, literal_table
 from pages.components.frame import page_session
-from pages.components.proposal import clear, proposal_panel, propose
+from pages.components.proposal import clear, proposal_panel, propose, show_notices
 from studio.explore import figures
 from studio.mining.baseline import MODELS
 from studio.errors import StudioError
@@ -91,6 +91,7 @@ if section == SECTIONS[0] and st.session_state.get(f"{PAGE}_proposal"):  # the c
     table_col, proposal_col = st.columns([3, 2], gap="medium")
 elif section == SECTIONS[0]:  # nothing picked yet: the table takes the full width
     table_col, proposal_col = st.container(), None
+    show_notices(PAGE)
 elif section == SECTIONS[2]:  # the templates' ten metrics need the width: the proposal goes below
     table_col, proposal_col = st.container(), st.columns([3, 2])[0].container(border=True)
 else:

@@ -72,13 +72,18 @@ def _add(s: StudioSession, rule: Rule, page: str) -> None:
     st.session_state[f"{page}_notice"] = f"Added rule {len(s.rules.rules)}: {rule.describe()}"
 
 
+def show_notices(page: str) -> None:
+    """What the last Add did (the rule added, or why it was not), once."""
+    for kind, show in ((f"{page}_notice", st.success), (f"{page}_error", st.error)):
+        if kind in st.session_state:
+            show(st.session_state.pop(kind))
+
+
 def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
                    hint: str = "Brush an axis, drag a box or a lasso, or set a threshold: the conditions "
                                "appear here.") -> None:
     """The page's current proposal with editors, label and name, its effect on train and test, and Add."""
-    for kind, show in ((f"{page}_notice", st.success), (f"{page}_error", st.error)):
-        if kind in st.session_state:
-            show(st.session_state.pop(kind))
+    show_notices(page)
     proposal = st.session_state.get(f"{page}_proposal")
     if not proposal:
         st.caption(hint)
