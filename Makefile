@@ -48,4 +48,5 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_mining
 	$(BIN)/python -m benchmarks.bench_quality
 	$(BIN)/python -m benchmarks.bench_rule_count
+	$(BIN)/python -m benchmarks.bench_baseline
 	$(BIN)/python -m benchmarks.bench_hostile

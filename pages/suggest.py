@@ -224,8 +224,9 @@ else:
         rules_m = s.evaluation().test.metrics.positive
         at = base.scores(threshold)
         same_recall = base.precision_at_recall(rules_m.recall)
+        text_as = "categories" if model_name == MODELS[0] else "one-hot encoded"
         st.caption(f"{model_name} trained on the {base.train_rows:,} train rows ({len(base.columns)} columns, text "
-                   f"one-hot encoded) in {base.fit_seconds:.1f} s; scored on the {len(base.test_rows):,} test rows. "
+                   f"as {text_as}) in {base.fit_seconds:.1f} s; scored on the {len(base.test_rows):,} test rows. "
                    f"Test average precision {base.average_precision():.4f}.")
         summary = pd.DataFrame([
             {"on test": f"the rules ({len(s.rules.enabled_rules)} enabled)", "precision": fixed(rules_m.precision),

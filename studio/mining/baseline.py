@@ -2,8 +2,9 @@
 split, scored on the same held-out rows.
 
 The model sees every feature column: numbers as DOUBLE (missing values kept for gradient
-boosting, imputed with the train median for the logistic model), text and boolean columns
-one-hot encoded (values unseen in train are ignored). Its test precision, recall and F1 are
+boosting, imputed with the train median for the logistic model); text and boolean columns as
+categories gradient boosting splits on natively, one-hot encoded for the logistic model (values
+unseen in train are missing, or ignored). Its test precision, recall and F1 are
 the studio's (equal to ``sklearn.metrics``') at the chosen probability threshold; the
 precision-recall curve is ``sklearn.metrics.precision_recall_curve`` over the test scores.
 """
@@ -94,7 +95,7 @@ def _pipeline(model_name: str, numeric: list[str], text: list[str], seed: int):
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
     # At most MAX_CATEGORIES columns per text column (the rarest values share one): an identifier
     # column cannot blow the dense matrix gradient boosting needs up to rows x distinct values.
@@ -102,12 +103,20 @@ def _pipeline(model_name: str, numeric: list[str], text: list[str], seed: int):
                            OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
                                          sparse_output=False))
     if model_name == "gradient boosting":
-        prep = ColumnTransformer([("num", "passthrough", numeric), ("text", onehot, text)])
+        # Text columns as categories the trees split on natively (one feature each, not one per value:
+        # on a census-sized table with nine text columns, 15 features instead of 129, several times
+        # faster); values unseen in train, and missing ones, are missing (-1) to the model.
+        codes = make_pipeline(SimpleImputer(strategy="constant", fill_value="(missing)"),
+                              OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
+                                             max_categories=MAX_CATEGORIES))
+        prep = ColumnTransformer([("num", "passthrough", numeric), ("text", codes, text)])
+        categorical = [False] * len(numeric) + [True] * len(text) if text else None
         # Depth 4 and L2 1.0 without early stopping: scikit-learn's defaults (early stopping on a
         # 10 % validation cut, unbounded depth) stopped after 10 iterations on the credit-card data
         # (test average precision 0.40 against 0.80 with these settings; the same on bank marketing).
         return make_pipeline(prep, HistGradientBoostingClassifier(max_depth=4, l2_regularization=1.0,
-                                                                  early_stopping=False, random_state=seed))
+                                                                  early_stopping=False, random_state=seed,
+                                                                  categorical_features=categorical))
     if model_name == "logistic regression":
         scaled = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
         prep = ColumnTransformer([("num", scaled, numeric), ("text", onehot, text)])
