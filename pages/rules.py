@@ -13,6 +13,7 @@ from pages.components.format import fixed as score_text, literal_table, pct
 from pages.components.metric_tables import class_table, confusion_table
 from pages.components.rule_list import rule_rows
 from studio.engine.shadowing import shadowed_rules
+from studio.explore import figures
 from pages.components.frame import page_session
 from studio.errors import RuleSetError, StudioError
 from studio.rules import operators
@@ -280,4 +281,5 @@ if rules.rules:
     curve = pd.DataFrame({"precision": [p.precision for p in points], "recall": [p.recall for p in points],
                           "F1": [p.f1 for p in points]},
                          index=pd.Index([p.step for p in points], name="rules applied"))
-    st.line_chart(curve, height=300, y_label="test score")
+    st.plotly_chart(figures.cumulative_figure(curve), key="rules_cumulative", width="stretch",
+                    config={"scrollZoom": False})

@@ -170,3 +170,16 @@ def pr_figure(curve: pd.DataFrame, points: dict[str, tuple[float, float]], heigh
                       yaxis={"title": "precision (test)", "range": [0, 1.02]},
                       legend={"orientation": "h", "y": 1.08})
     return fig
+
+
+def cumulative_figure(curve: pd.DataFrame, height: int = 300) -> go.Figure:
+    """Scores (columns of ``curve``) as the enabled rules are applied in order (its index: rules
+    applied). Scrolling over it scrolls the page: plotly zooms on the wheel only where asked to."""
+    fig = go.Figure()
+    for name, color in zip(curve.columns, ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")):
+        fig.add_trace(go.Scatter(x=curve.index, y=curve[name], name=name, mode="lines+markers",
+                                 line={"color": color}, hovertemplate=f"{name} %{{y:.4f}}<extra></extra>"))
+    fig.update_layout(height=height, margin={"l": 50, "r": 10, "t": 30, "b": 40}, hovermode="x unified",
+                      xaxis={"title": curve.index.name or "", "dtick": 1 if len(curve) <= 20 else None},
+                      yaxis={"title": "test score", "range": [0, 1.02]}, legend={"orientation": "h", "y": 1.1})
+    return fig
