@@ -3,8 +3,9 @@ the page, it does not zoom the chart."""
 
 from tests.support.studio_page import add_rule, open_studio, wait_idle
 
-SCROLLED = """() => Math.max(window.scrollY, ...[...document.querySelectorAll('[data-testid="stMain"],
-    [data-testid="stAppScrollToBottomContainer"], section.main')].map(e => e.scrollTop))"""
+SCROLLED = ("() => Math.max(window.scrollY, ...[...document.querySelectorAll("
+            "'[data-testid=\"stMain\"], [data-testid=\"stAppScrollToBottomContainer\"], section.main')]"
+            ".map(e => e.scrollTop))")
 
 
 def test_the_wheel_over_the_cumulative_chart_scrolls_the_page(server, page):
