@@ -41,7 +41,12 @@ def test_two_tabs_adding_alternately_keep_all_one_hundred_rules(server, browser,
     wait_idle(one)
     second = browser.new_context(viewport={"width": 1400, "height": 1000})
     two = second.new_page()
-    open_studio(two, f"{server}/rules?ws={ws}")  # the form starts on the first column, age
+    open_studio(two, f"{server}/rules?ws={ws}")
+    for page in (one, two):  # after each Add the form keeps the column and the operator
+        choose(page, "Column 1", "age")
+        wait_idle(page)
+        choose(page, "Operator 1", ">")
+        wait_idle(page)
     for n in range(50):
         add(one, 1000 + n, 2 * n + 1)
         add(two, 2000 + n, 2 * n + 2, told=n == 10)
