@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.components.format import code, literal_table
+from pages.components.format import code, literal, literal_table
 from pages.components.frame import page_session
 from studio.data.bundled import BUNDLED
 from studio.data.folders import available_file, server_files_enabled
@@ -28,7 +28,7 @@ def open_source(source, label: str, name: str | None = None) -> None:
         with st.spinner(f"Loading {label}…"):
             s.open(source, name=name)
         forget_split_form()
-        st.session_state["data_notice"] = f"Opened {s.dataset.label}."
+        st.session_state["data_notice"] = f"Opened {literal(s.dataset.label)}."
     except StudioError as err:
         st.session_state["data_error"] = f"{label} was not opened: {err}. The current dataset and rules are unchanged."
     except Exception as err:  # any other failure reading a user file must not end the session
@@ -83,10 +83,10 @@ def apply_split() -> None:
 
 st.title("Data")
 for key, show in (("data_error", st.error), ("data_notice", st.success)):
-    if key in st.session_state:
-        show(st.session_state.pop(key))
+    if key in st.session_state:  # an error is plain text; a notice marks what the user named
+        show(literal(st.session_state.pop(key)) if key == "data_error" else st.session_state.pop(key))
 
-st.markdown(f"**Current dataset:** {s.dataset.label} · {s.dataset.n_rows:,} rows · {len(s.dataset.columns)} columns")
+st.markdown(f"**Current dataset:** {literal(s.dataset.label)} · {s.dataset.n_rows:,} rows · {len(s.dataset.columns)} columns")
 if s.dataset.description:
     st.caption(s.dataset.description)
 
@@ -129,7 +129,7 @@ with st.form("split_form", border=True):
     st.caption("After changing the target column, press Apply to list its labels; the positive label "
                "defaults to the minority class.")
 if len(classes) > MAX_CLASSES:
-    st.warning(f"`{target}` has {len(classes):,} distinct values: is it really the label?")
+    st.warning(f"{code(target)} has {len(classes):,} distinct values: is it really the label?")
 
 # ---- class balance and schema
 left, right = st.columns([1.5, 3])

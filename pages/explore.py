@@ -10,7 +10,7 @@ import streamlit as st
 
 from pages.components.frame import page_session
 from pages.components.hiplot_chart import hiplot_chart
-from pages.components.format import fixed
+from pages.components.format import code, fixed
 from pages.components.proposal import proposal_panel, propose
 from studio.engine.readable import readable_conditions
 from studio.mining.counting import count_candidates
@@ -173,7 +173,7 @@ with chart_col:
             _take("threshold", [name, direction, value],
                   lambda: [Condition(name, direction, int(value) if digits == 0 else value)])
         else:
-            st.info(f"`{name}` has fewer than two distinct train values.")
+            st.info(f"{code(name)} has fewer than two distinct train values.")
 
 with proposal_col:
     proposal_panel(s, categories)

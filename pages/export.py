@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.components.format import literal
 from pages.components.frame import page_session
 from studio.export import DIALECTS, FORMATS, ExportError, export
 
@@ -27,7 +28,7 @@ for tab, fmt in zip(st.tabs([f.label for f in formats]), formats):
         try:
             text = export(s.rules, fmt.name, **options)
         except ExportError as err:
-            st.error(f"This rule set cannot be exported as {fmt.label}: {err}")
+            st.error(f"This rule set cannot be exported as {fmt.label}: {literal(err)}")
             continue
         st.download_button(f"Download {fmt.label}", text, file_name=f"{s.rules_key}{fmt.suffix}",
                            mime="text/plain", icon=":material/download:", key=f"download_{fmt.name}")

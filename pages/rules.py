@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.condition_editor import Labels, condition_widgets, form_state
-from pages.components.format import fixed as score_text, literal_table, pct
+from pages.components.format import code, fixed as score_text, literal, literal_table, pct
 from pages.components.metric_tables import class_table, confusion_table
 from pages.components.rule_list import rule_rows
 from studio.engine.shadowing import shadowed_rules
@@ -89,7 +89,7 @@ def condition_editor(cid: int, position: int) -> Condition | str | None:
     fixed = st.session_state.get(f"c{cid}_fixed")
     if fixed is not None:
         c_text, c_del = st.columns([10, 0.6], vertical_alignment="bottom")
-        c_text.markdown(f"Condition {position}: `{fixed.describe()}` (kept as it is; remove it to replace it)")
+        c_text.markdown(f"Condition {position}: {code(fixed.describe())} (kept as it is; remove it to replace it)")
         c_del.button("", icon=":material/close:", key=f"c{cid}_del", help="Remove this condition",
                      on_click=remove_condition, args=(cid,), disabled=len(st.session_state[DRAFT]) == 1)
         return fixed
@@ -166,7 +166,7 @@ def import_rules() -> None:
         if upload.size > MAX_FILE_BYTES:
             raise RuleSetError(f"a rule file holds at most {MAX_FILE_BYTES / 1e6:g} MB")
         s.import_json(upload.getvalue().decode("utf-8", errors="replace"))
-        st.session_state["rules_notice"] = f"Imported {len(s.rules.rules)} rules from {upload.name}."
+        st.session_state["rules_notice"] = f"Imported {len(s.rules.rules)} rules from {literal(upload.name)}."
     except RuleSetError as err:
         st.session_state["rules_error"] = (f"{upload.name} was not imported; the current rules are unchanged. "
                                            f"Problems: " + "; ".join(err.problems))
@@ -185,8 +185,8 @@ top[3].download_button("Download rules JSON", s.rules.to_json(), file_name=f"{s.
                        mime="application/json", icon=":material/download:", width="stretch")
 
 for key, show in (("rules_error", st.error), ("rules_notice", st.success)):
-    if key in st.session_state:
-        show(st.session_state.pop(key))
+    if key in st.session_state:  # an error is plain text; a notice marks what the user named
+        show(literal(st.session_state.pop(key)) if key == "rules_error" else st.session_state.pop(key))
 
 current = s.evaluation()
 
@@ -206,13 +206,13 @@ with st.container(border=True):
         stats = preview.test.rules[index]
         before, after = current.test.metrics.positive, preview.test.metrics.positive
         st.markdown(
-            f"**Preview on the held-out test side** of `{' and '.join(c.describe() for c in rule.when)}` · "
+            f"**Preview on the held-out test side** of {code(' and '.join(c.describe() for c in rule.when))} · "
             f"fires on **{stats.fired:,}** rows "
-            f"(after the rules above), **{stats.correct:,}** of them `{stats.label}` → precision "
+            f"(after the rules above), **{stats.correct:,}** of them {code(stats.label)} → precision "
             f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
             f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
     for p in problems:
-        st.warning(p)
+        st.warning(literal(p))
     b1, b2, _ = st.columns([1.4, 1, 5])
     b1.button("Add rule" if editing is None else "Save rule", type="primary", disabled=rule is None or bool(problems),
               on_click=commit_draft, args=(rule,), width="stretch")
@@ -239,7 +239,7 @@ aside = rules.meta.get(SET_ASIDE) or []
 if aside:
     with st.expander(f"{len(aside)} saved rule(s) set aside: they cannot be used as they are", icon=":material/warning:"):
         for entry in aside:
-            st.markdown(f"- {entry.get('why', '')}")
+            st.markdown(f"- {literal(entry.get('why', ''))}")
             st.code(json.dumps(entry.get("rule"), ensure_ascii=False)[:2_000], language="json", wrap_lines=True)
         st.button("Forget the rules set aside", on_click=forget_set_aside, key="forget_set_aside")
 

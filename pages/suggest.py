@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.components.format import fixed, literal_table
+from pages.components.format import code, fixed, literal, literal_table
 from pages.components.frame import page_session
 from pages.components.proposal import clear, proposal_panel, propose, show_notices
 from studio.explore import figures
@@ -148,7 +148,7 @@ elif section == SECTIONS[1]:
             else:
                 keep = []
                 for i, rule in enumerate(new):
-                    keep.append(st.checkbox(f"**{i + 1}.** `{rule.name or rule.describe()}`", value=True,
+                    keep.append(st.checkbox(f"**{i + 1}.** {code(rule.name or rule.describe())}", value=True,
                                             key=f"suggest_keep_{rules_key}_{i}_{hash(rule) & 0xffff}"))
                 kept = [r for r, k in zip(new, keep) if k]
                 candidate = s.rules
@@ -192,11 +192,11 @@ elif section == SECTIONS[2]:
             with st.spinner("Expanding and counting…"):
                 table = ex.templates(texts, s.rules) if texts else None
         except StudioError as err:
-            st.error(str(err))
+            st.error(literal(err))
             table = None
         if table is not None:
             table = table.sort_values(by, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
-            st.caption(f"{len(table):,} candidates, each read as `if X then {split.target} = {split.positive}`, "
+            st.caption(f"{len(table):,} candidates, each read as {code(f'if X then {split.target} = {split.positive}')}, "
                        "measured on the train rows the rules leave undecided with ruleminer's metrics (∞ where "
                        "infinite, 'undefined' where a denominator is zero); test precision and recall beside. "
                        "Select a row to edit it.")
@@ -240,8 +240,8 @@ else:
                                               f"model at {threshold:.2f}": (at.recall, at.precision)})
         st.plotly_chart(fig, key="suggest_pr", width="stretch")
         d = ex.disagreements(s.rules, model_name, threshold)
-        st.markdown(f"**Held-out rows where they disagree** · the rules say `{split.positive}` and the model "
-                    f"does not: {d.rules_only:,} · the model says `{split.positive}` and the rules do not: "
+        st.markdown(f"**Held-out rows where they disagree** · the rules say {code(split.positive)} and the model "
+                    f"does not: {d.rules_only:,} · the model says {code(split.positive)} and the rules do not: "
                     f"{d.model_only:,}")
         if len(d.table):
             st.caption(f"{len(d.table):,} of them, those whose probability lies farthest from the threshold first.")

@@ -16,6 +16,8 @@ from studio.data.schema import BOOLEAN, NUMERIC, STRING, TEMPORAL
 from studio.rules import operators
 from studio.rules.condition import Condition
 
+from .format import code
+
 
 @dataclass(frozen=True)
 class Labels:
@@ -65,7 +67,7 @@ def condition_widgets(key: str, labels: Labels, column: str, prof: ColumnProfile
     ``column``; returns the condition, or a message when it is incomplete. ``start`` gives the first
     operator and value (a proposal); without it the widgets start from the column's profile."""
     if start is not None and start.shape == operators.POLYGON:
-        value_area.markdown(f"`{start.describe()}`")
+        value_area.markdown(code(start.describe()))
         return start
     if not ops:
         return f"column {column!r} cannot be compared"
@@ -79,7 +81,7 @@ def condition_widgets(key: str, labels: Labels, column: str, prof: ColumnProfile
     vkey = f"{key}_{column}"
     with value_area:
         if shape == operators.NONE:
-            st.caption(f"{prof.missing:,} missing values in `{column}`")
+            st.caption(f"{prof.missing:,} missing values in {code(column)}")
             return Condition(column, op)
         if prof.kind == NUMERIC:
             rng = f"range {prof.min:g} … {prof.max:g}" if prof.min is not None else "no values"
@@ -129,7 +131,7 @@ def condition_widgets(key: str, labels: Labels, column: str, prof: ColumnProfile
             return Condition(column, op, st.text_input(labels.value.format(hint=hint), value=str(first),
                                                        key=f"{vkey}_v"))
     if start is not None:
-        value_area.markdown(f"`{start.describe()}`")
+        value_area.markdown(code(start.describe()))
         return start
     return f"{op!r} on column {column!r} has no editor"
 

@@ -25,6 +25,7 @@ from studio.errors import StudioError
 from studio.session.studio import StudioSession
 from studio.session.workspace import Workspace, new_id
 
+from .format import literal
 from .sidebar import sidebar
 
 SESSION_KEY = "studio"
@@ -94,18 +95,18 @@ def run_app() -> None:
     sidebar(s, PAGES)
     if chosen.url_path:  # not the start page, which only opens another page
         while s.notices:
-            st.warning(s.notices.pop(0))
+            st.warning(literal(s.notices.pop(0)))
     _run.active = True
     try:
         chosen.run()
     except StudioError as err:  # expected trouble (a query past its time limit, say): said as it is
-        st.error(f"{err}. The rules and data are unchanged; Undo, another page or another dataset may help.")
+        st.error(f"{literal(err)}. The rules and data are unchanged; Undo, another page or another dataset may help.")
     except Exception as err:  # a page never ends in a traceback: one line here, the details in the server log
         if os.environ.get("RULE_STUDIO_STRICT") == "1":  # the tests see every error as it is
             raise
         log.exception("page %s failed", chosen.url_path)
         first = (str(err).strip().splitlines() or [type(err).__name__])[0][:300]
-        st.error(f"This page could not be drawn ({type(err).__name__}: {first}). The rules and data are "
+        st.error(f"This page could not be drawn ({type(err).__name__}: {literal(first)}). The rules and data are "
                  "unchanged; Undo, another page or another dataset may help.")
     finally:
         _run.active = False

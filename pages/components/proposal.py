@@ -15,7 +15,7 @@ from studio.rules.validate import condition_problems
 from studio.session.studio import StudioSession
 
 from .condition_editor import Labels, condition_widgets
-from .format import fixed
+from .format import code, fixed, literal
 
 _ids = itertools.count(1)
 
@@ -35,7 +35,7 @@ def _editor(s: StudioSession, cond: Condition, key: str, categories: dict) -> Co
     its shape that the column's kind offers."""
     prof = s.profiles().get(cond.column)
     if prof is None or cond.shape == operators.POLYGON:
-        st.markdown(f"`{cond.describe()}`")
+        st.markdown(code(cond.describe()))
         return cond
     ops = tuple(o for o in operators.offered_for(prof.kind) if operators.get(o).shape == cond.shape) or (cond.op,)
     if cond.shape in (operators.SCALAR, operators.LIST) and len(ops) > 1:
@@ -69,14 +69,15 @@ def _add(s: StudioSession, rule: Rule, page: str) -> None:
         st.session_state[f"{page}_error"] = str(err)
         return
     clear(page)
-    st.session_state[f"{page}_notice"] = f"Added rule {len(s.rules.rules)}: {rule.describe()}"
+    st.session_state[f"{page}_notice"] = f"Added rule {len(s.rules.rules)}: {code(rule.describe())}"
 
 
 def show_notices(page: str) -> None:
     """What the last Add did (the rule added, or why it was not), once."""
     for kind, show in ((f"{page}_notice", st.success), (f"{page}_error", st.error)):
         if kind in st.session_state:
-            show(st.session_state.pop(kind))
+            text = st.session_state.pop(kind)  # an error is plain text; a notice marks what the user named
+            show(literal(text) if show is st.error else text)
 
 
 def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
@@ -89,7 +90,7 @@ def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
         st.caption(hint)
         return
     pid = proposal["id"]
-    st.markdown(f"**Proposed rule** · from {proposal['source']}")
+    st.markdown(f"**Proposed rule** · from {literal(proposal['source'])}")
     conditions, problems = [], []
     for i, cond in enumerate(proposal["conditions"]):
         use_col, edit_col = st.columns([0.7, 9], vertical_alignment="bottom")
@@ -112,7 +113,7 @@ def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
         st.info("Keep at least one condition.")
         return
     if problems:
-        st.error("; ".join(problems))
+        st.error(literal("; ".join(problems)))
         return
     rule = Rule(when=tuple(conditions), then=label, name=name.strip())
     ev = s.preview(rule)

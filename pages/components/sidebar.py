@@ -35,7 +35,7 @@ def sidebar(s: StudioSession, pages) -> None:
         st.caption(s.split.describe())
         st.markdown("**Held-out test, positive class**")
         if trouble:
-            st.error(trouble)
+            st.error(literal(trouble))
             return
         st.markdown(
             '<div class="headline" data-testid="headline">'

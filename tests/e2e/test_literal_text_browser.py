@@ -40,3 +40,11 @@ def test_tricky_labels_and_names_show_as_written(server, page, tmp_path):
     expect(tables.first.get_by_text(">50K", exact=True)).to_be_visible()
     expect(tables.first.get_by_text("<=50K", exact=True)).to_be_visible()
     assert page.locator('[data-testid="stMain"] blockquote').count() == 0
+
+    for path in ("data", "explore", "suggest", "rules", "export"):  # every page, the same labels
+        page.get_by_role("link", name=path.title(), exact=True).click()
+        wait_idle(page, timeout=90_000)
+        expect(sidebar.locator("code", has_text=re.compile(r"^>50K$"))).to_be_visible()
+        main = page.locator('[data-testid="stMain"]')
+        assert main.locator("blockquote, .katex").count() == 0, path
+        assert main.locator("em", has_text=re.compile(r"^(a|old)$")).count() == 0, path
