@@ -68,7 +68,7 @@ def test_a_threshold_becomes_an_editable_rule_judged_on_the_test_split(workspace
     pos = studio.evaluate(split, rules).test.metrics.positive
     assert f'data-metric="precision">{pos.precision:.4f}<' in headline(at)
     assert f'data-metric="recall">{pos.recall:.4f}<' in headline(at)
-    assert any(m.value.startswith("Added rule 1: `V14 < -9.0`") for m in at.success)
+    assert [m.value for m in at.success] == ["Added rule 1: `V14 < -9.0 -> 1`"]
 
 
 def test_hiplot_adapter_draws_hiplots_own_component_without_patching():
