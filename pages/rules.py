@@ -14,7 +14,7 @@ from pages.components.metric_tables import class_table, confusion_table
 from pages.components.rule_list import rule_rows
 from studio.engine.shadowing import shadowed_rules
 from studio.explore import figures
-from pages.components.frame import page_session
+from pages.components.frame import one_line_errors, page_session
 from studio.errors import RuleSetError, StudioError
 from studio.rules import operators
 from studio.rules.condition import Condition
@@ -28,6 +28,7 @@ s = page_session()
 # ---------------------------------------------------------------- draft state
 DRAFT = "draft_conditions"  # list of condition ids shown in the form
 EDITING = "draft_editing"   # index of the rule being edited, or None
+RERUN = "draft_rerun"       # set when the form changed the rules: the whole page runs again
 
 
 def _new_condition_id() -> int:
@@ -149,6 +150,7 @@ def redo() -> None:
 
 
 def commit_draft(rule: Rule) -> None:
+    st.session_state[RERUN] = True  # the list, the tables and the sidebar follow: the whole page runs
     index = st.session_state[EDITING]
     try:
         s.apply(s.rules.add(rule) if index is None else s.rules.replace_rule(index, rule))
@@ -188,36 +190,50 @@ for key, show in (("rules_error", st.error), ("rules_notice", st.success)):
     if key in st.session_state:  # an error is plain text; a notice marks what the user named
         show(literal(st.session_state.pop(key)) if key == "rules_error" else st.session_state.pop(key))
 
-current = s.evaluation()
-
 # ---- the form
-editing = st.session_state[EDITING]
-with st.container(border=True):
-    st.subheader("Add a rule" if editing is None else f"Edit rule {editing + 1}")
-    rule, problems = draft_rule()
-    st.button("Condition (AND)", icon=":material/add:", on_click=add_condition)
-    if rule is not None and not problems:
-        try:
-            preview = s.preview(rule, editing)
-        except StudioError as err:
-            problems.append(str(err))
-    if rule is not None and not problems:
-        index = len(s.rules.rules) if editing is None else editing
-        stats = preview.test.rules[index]
-        before, after = current.test.metrics.positive, preview.test.metrics.positive
-        st.markdown(
-            f"**Preview on the held-out test side** of {code(' and '.join(c.describe() for c in rule.when))} · "
-            f"fires on **{stats.fired:,}** rows "
-            f"(after the rules above), **{stats.correct:,}** of them {code(stats.label)} → precision "
-            f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
-            f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
-    for p in problems:
-        st.warning(literal(p))
-    b1, b2, _ = st.columns([1.4, 1, 5])
-    b1.button("Add rule" if editing is None else "Save rule", type="primary", disabled=rule is None or bool(problems),
-              on_click=commit_draft, args=(rule,), width="stretch")
-    if editing is not None:
-        b2.button("Cancel", on_click=reset_draft, width="stretch")
+@st.fragment
+def rule_form() -> None:
+    """The form and its preview. A change to one of its widgets reruns only this part of the page
+    (the rule list, the tables and the sidebar stay as they are); Add or Save reruns the page."""
+    if st.session_state.pop(RERUN, False) or s.refresh():  # this form's Add, or another tab's change
+        st.rerun()
+    with one_line_errors("rules form"):
+        form_body()
+
+
+def form_body() -> None:
+    current = s.evaluation()
+    editing = st.session_state[EDITING]
+    with st.container(border=True):
+        st.subheader("Add a rule" if editing is None else f"Edit rule {editing + 1}")
+        rule, problems = draft_rule()
+        st.button("Condition (AND)", icon=":material/add:", on_click=add_condition)
+        if rule is not None and not problems:
+            try:
+                preview = s.preview(rule, editing)
+            except StudioError as err:
+                problems.append(str(err))
+        if rule is not None and not problems:
+            index = len(s.rules.rules) if editing is None else editing
+            stats = preview.test.rules[index]
+            before, after = current.test.metrics.positive, preview.test.metrics.positive
+            st.markdown(
+                f"**Preview on the held-out test side** of {code(' and '.join(c.describe() for c in rule.when))} · "
+                f"fires on **{stats.fired:,}** rows "
+                f"(after the rules above), **{stats.correct:,}** of them {code(stats.label)} → precision "
+                f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
+                f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
+        for p in problems:
+            st.warning(literal(p))
+        b1, b2, _ = st.columns([1.4, 1, 5])
+        b1.button("Add rule" if editing is None else "Save rule", type="primary", disabled=rule is None or bool(problems),
+                  on_click=commit_draft, args=(rule,), width="stretch")
+        if editing is not None:
+            b2.button("Cancel", on_click=reset_draft, width="stretch")
+
+
+rule_form()
+current = s.evaluation()
 
 # ---- the ordered rule list
 st.subheader("Rule list (first hit wins)")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,18 +99,28 @@ def run_app() -> None:
             st.warning(literal(s.notices.pop(0)))
     _run.active = True
     try:
-        chosen.run()
-    except StudioError as err:  # expected trouble (a query past its time limit, say): said as it is
+        with one_line_errors(chosen.url_path):
+            chosen.run()
+    finally:
+        _run.active = False
+
+
+@contextmanager
+def one_line_errors(where: str):
+    """Trouble in the block is said in one line, never a traceback: expected trouble (a query past its
+    time limit, say) as it is, anything else by its first line (the details go to the server log).
+    Used around every page, and inside each fragment (a fragment keeps its own errors)."""
+    try:
+        yield
+    except StudioError as err:
         st.error(f"{literal(err)}. The rules and data are unchanged; Undo, another page or another dataset may help.")
-    except Exception as err:  # a page never ends in a traceback: one line here, the details in the server log
+    except Exception as err:
         if os.environ.get("RULE_STUDIO_STRICT") == "1":  # the tests see every error as it is
             raise
-        log.exception("page %s failed", chosen.url_path)
+        log.exception("page %s failed", where)
         first = (str(err).strip().splitlines() or [type(err).__name__])[0][:300]
         st.error(f"This page could not be drawn ({type(err).__name__}: {literal(first)}). The rules and data are "
                  "unchanged; Undo, another page or another dataset may help.")
-    finally:
-        _run.active = False
 
 
 def page_session() -> StudioSession:

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 import studio
 from studio.rules import rule
 
+from tests.support.app_page import shown
 from tests.support.sample_rules import ROOT
 
 TUTORIAL = [("V11", ">", 4, "large V11"), ("V17", "<", -3, "deep V17"), ("V14", "<", -8, "deep V14")]
@@ -176,7 +177,7 @@ def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path, mon
     bad.write_text("")
     at.text_input(key="server_path").set_value(str(bad)).run()
     button(at, "Open file").click().run()
-    assert "bad.csv was not opened: bad.csv is empty" in at.error[0].value
+    assert "bad.csv was not opened: bad.csv is empty" in shown(at.error[0].value)
     assert "creditcard-synthetic (synthetic)" in at.sidebar.markdown[0].value
 
     at.selectbox(key="bundled_choice").set_value("bank-marketing-sample").run()

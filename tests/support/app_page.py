@@ -14,3 +14,9 @@ def open_app_page(page: str, ws: str, timeout: float = 120) -> AppTest:
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, at.exception
     return at
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as a reader sees it: the backslash escapes that keep text literal removed."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown)
