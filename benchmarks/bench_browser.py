@@ -7,13 +7,19 @@
 - submit: from the click on "Add rule" to the sidebar showing the new test precision, recall and
   F1, each checked against the library's own evaluation of the new rule set (284,807 rows), and
   to the whole page redrawn (metric tables, the rule list with the new rule, the chart);
+- form change: from pressing Enter in the form's value box to the preview showing the new rule and
+  its test figures (checked against the library), on a quiet machine and while another process keeps
+  one core busy (started and stopped by the benchmark);
 - page switch: from the click on a page link to the new page drawn and its run finished.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -64,6 +70,56 @@ def cold_start(browser, repeats: int) -> list[float]:
                 proc.terminate()
                 proc.wait(timeout=20)
     return times
+
+
+def busy_core() -> subprocess.Popen:
+    """Another process keeping one core busy, as a shared server has."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def form_changes(page, split, repeats: int, start: float) -> list[float]:
+    """Enter a new value in the form (V14 < value); time until the preview shows that rule with its
+    test row count as the library counts it."""
+    choose(page, "Column 1", "V14")
+    choose(page, "Operator 1", "<")
+    times = []
+    for k in range(repeats):
+        value = start - 0.25 * k
+        fired = studio.evaluate(split, studio.RuleSet(default=0).add(rule(("V14", "<", value), then=1))).test.rules[0].fired
+        box = page.get_by_label(re.compile("^Value 1"))
+        box.fill(str(value))
+        t0 = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function(
+            "(t) => [...document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]')]"
+            ".some(m => m.textContent.includes(t))", arg=f"V14 < {value} · fires on {fired:,} rows", timeout=30_000)
+        times.append(time.perf_counter() - t0)
+        wait_idle(page)
+    return times
+
+
+def preview_timings(browser, repeats: int) -> tuple[list[float], list[float]]:
+    split = studio.load("creditcard-synthetic").split("Class", positive=1)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as ws:
+        proc = start_streamlit(Path(ws), port)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url)
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(url + "/rules")
+            page.wait_for_selector(IDLE + ' [data-testid="headline"]', timeout=60_000)
+            quiet = form_changes(page, split, repeats, -5.25)
+            hog = busy_core()
+            try:
+                loaded = form_changes(page, split, repeats, -8.25)
+            finally:
+                hog.kill()
+            page.context.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    return quiet, loaded
 
 
 def submit_and_switch(browser, repeats: int) -> tuple[list[float], list[float], list[float], int]:
@@ -126,6 +182,7 @@ def main() -> None:
     studio.load("creditcard-synthetic")  # generated beforehand: the cold start measures the app, not the generator
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        quiet, loaded = preview_timings(browser, args.repeats)
         submits, full_pages, switches, n = submit_and_switch(browser, args.repeats)
         cold = cold_start(browser, max(3, args.repeats // 2))
         browser.close()
@@ -134,6 +191,9 @@ def main() -> None:
           f"  [rule sets of 1..{n} rules]")
     print(f"submit a rule -> whole Rules page redrawn (tables, per-rule list, chart), run finished: "
           f"{ms(full_pages)}")
+    print(f"form value changed -> preview of the new rule with its test figures (checked against the library), "
+          f"quiet: {ms(quiet)}")
+    print(f"form value changed -> preview, one core kept busy by another process: {ms(loaded)}")
     print(f"switch page (Rules <-> Data) -> page drawn, run finished: {ms(switches)}")
     print(f"cold start: `streamlit run app.py` -> Rules page painted with metrics: {ms(cold)}")
 

@@ -15,6 +15,7 @@ from studio.rules.validate import condition_problems
 from studio.session.studio import StudioSession
 
 from .condition_editor import Labels, condition_widgets
+from .frame import one_line_errors
 from .format import code, fixed, literal
 
 _ids = itertools.count(1)
@@ -63,6 +64,7 @@ def _stats_tables(s: StudioSession, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _add(s: StudioSession, rule: Rule, page: str) -> None:
+    st.session_state[f"{page}_rerun"] = True  # the chart colours, the sidebar and the tables follow
     try:
         s.apply(s.rules.add(rule))
     except RuleSetError as err:
@@ -83,7 +85,20 @@ def show_notices(page: str) -> None:
 def proposal_panel(s: StudioSession, categories: dict, page: str = "explore",
                    hint: str = "Brush an axis, drag a box or a lasso, or set a threshold: the conditions "
                                "appear here.") -> None:
-    """The page's current proposal with editors, label and name, its effect on train and test, and Add."""
+    """The page's current proposal with editors, label and name, its effect on train and test, and Add.
+    A fragment: an edit reruns only the panel; Add (or another tab's change) reruns the page."""
+    _panel_fragment(s, categories, page, hint)
+
+
+@st.fragment
+def _panel_fragment(s: StudioSession, categories: dict, page: str, hint: str) -> None:
+    if st.session_state.pop(f"{page}_rerun", False) or s.refresh():
+        st.rerun()
+    with one_line_errors(f"{page} proposal"):
+        _panel(s, categories, page, hint)
+
+
+def _panel(s: StudioSession, categories: dict, page: str, hint: str) -> None:
     show_notices(page)
     proposal = st.session_state.get(f"{page}_proposal")
     if not proposal:
