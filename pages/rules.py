@@ -28,7 +28,7 @@ s = page_session()
 # ---------------------------------------------------------------- draft state
 DRAFT = "draft_conditions"  # list of condition ids shown in the form
 EDITING = "draft_editing"   # index of the rule being edited, or None
-RERUN = "draft_rerun"       # set when the form changed the rules: the whole page runs again
+READY = "draft_ready"       # (the rule the form shows, its problems), for Add / Save
 
 
 def _new_condition_id() -> int:
@@ -149,8 +149,12 @@ def redo() -> None:
     s.redo()
 
 
-def commit_draft(rule: Rule) -> None:
-    st.session_state[RERUN] = True  # the list, the tables and the sidebar follow: the whole page runs
+def commit_draft() -> None:
+    """Add (or save) the rule the form last showed; a rule that is not complete is said, not added."""
+    rule, problems = st.session_state.get(READY, (None, []))
+    if rule is None or problems:
+        st.session_state["rules_error"] = "The rule is not complete: " + ("; ".join(problems) or "fill in the form")
+        return
     index = st.session_state[EDITING]
     try:
         s.apply(s.rules.add(rule) if index is None else s.rules.replace_rule(index, rule))
@@ -194,8 +198,9 @@ for key, show in (("rules_error", st.error), ("rules_notice", st.success)):
 @st.fragment
 def rule_form() -> None:
     """The form and its preview. A change to one of its widgets reruns only this part of the page
-    (the rule list, the tables and the sidebar stay as they are); Add or Save reruns the page."""
-    if st.session_state.pop(RERUN, False) or s.refresh():  # this form's Add, or another tab's change
+    (the rule list, the tables and the sidebar stay as they are); the Add / Save buttons sit outside
+    it, so they rerun the page."""
+    if s.refresh():  # another tab changed the rules: the whole page shows the latest
         st.rerun()
     with one_line_errors("rules form"):
         form_body()
@@ -204,35 +209,36 @@ def rule_form() -> None:
 def form_body() -> None:
     current = s.evaluation()
     editing = st.session_state[EDITING]
-    with st.container(border=True):
-        st.subheader("Add a rule" if editing is None else f"Edit rule {editing + 1}")
-        rule, problems = draft_rule()
-        st.button("Condition (AND)", icon=":material/add:", on_click=add_condition)
-        if rule is not None and not problems:
-            try:
-                preview = s.preview(rule, editing)
-            except StudioError as err:
-                problems.append(str(err))
-        if rule is not None and not problems:
-            index = len(s.rules.rules) if editing is None else editing
-            stats = preview.test.rules[index]
-            before, after = current.test.metrics.positive, preview.test.metrics.positive
-            st.markdown(
-                f"**Preview on the held-out test side** of {code(' and '.join(c.describe() for c in rule.when))} · "
-                f"fires on **{stats.fired:,}** rows "
-                f"(after the rules above), **{stats.correct:,}** of them {code(stats.label)} → precision "
-                f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
-                f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
-        for p in problems:
-            st.warning(literal(p))
-        b1, b2, _ = st.columns([1.4, 1, 5])
-        b1.button("Add rule" if editing is None else "Save rule", type="primary", disabled=rule is None or bool(problems),
-                  on_click=commit_draft, args=(rule,), width="stretch")
-        if editing is not None:
-            b2.button("Cancel", on_click=reset_draft, width="stretch")
+    st.subheader("Add a rule" if editing is None else f"Edit rule {editing + 1}")
+    rule, problems = draft_rule()
+    st.button("Condition (AND)", icon=":material/add:", on_click=add_condition)
+    if rule is not None and not problems:
+        try:
+            preview = s.preview(rule, editing)
+        except StudioError as err:
+            problems.append(str(err))
+    st.session_state[READY] = (rule, problems)
+    if rule is not None and not problems:
+        index = len(s.rules.rules) if editing is None else editing
+        stats = preview.test.rules[index]
+        before, after = current.test.metrics.positive, preview.test.metrics.positive
+        st.markdown(
+            f"**Preview on the held-out test side** of {code(' and '.join(c.describe() for c in rule.when))} · "
+            f"fires on **{stats.fired:,}** rows "
+            f"(after the rules above), **{stats.correct:,}** of them {code(stats.label)} → precision "
+            f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
+            f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
+    for p in problems:
+        st.warning(literal(p))
 
 
-rule_form()
+with st.container(border=True):
+    rule_form()
+    editing = st.session_state[EDITING]
+    b1, b2, _ = st.columns([1.4, 1, 5])
+    b1.button("Add rule" if editing is None else "Save rule", type="primary", on_click=commit_draft, width="stretch")
+    if editing is not None:
+        b2.button("Cancel", on_click=reset_draft, width="stretch")
 current = s.evaluation()
 
 # ---- the ordered rule list
