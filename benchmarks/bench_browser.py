@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,7 +31,7 @@ ROOT = HERE.parent
 import studio
 from studio.rules import rule
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, wait_healthy
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, running_studio, start_streamlit, wait_healthy
 from tests.support.studio_page import choose, fill, wait_idle
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -98,78 +99,67 @@ def form_changes(page, split, repeats: int, start: float) -> list[float]:
     return times
 
 
+@contextmanager
+def rules_page(browser):
+    """A studio on a free port with an empty workspace, and a browser page on its Rules page."""
+    with tempfile.TemporaryDirectory() as ws, running_studio(Path(ws)) as url:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.goto(url + "/rules")
+        page.wait_for_selector(IDLE + ' [data-testid="headline"]', timeout=60_000)
+        try:
+            yield page
+        finally:
+            page.context.close()
+
+
 def preview_timings(browser, repeats: int) -> tuple[list[float], list[float]]:
     split = studio.load("creditcard-synthetic").split("Class", positive=1)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as ws:
-        proc = start_streamlit(Path(ws), port)
+    with rules_page(browser) as page:
+        quiet = form_changes(page, split, repeats, -5.25)
+        hog = busy_core()
         try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url)
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.goto(url + "/rules")
-            page.wait_for_selector(IDLE + ' [data-testid="headline"]', timeout=60_000)
-            quiet = form_changes(page, split, repeats, -5.25)
-            hog = busy_core()
-            try:
-                loaded = form_changes(page, split, repeats, -8.25)
-            finally:
-                hog.kill()
-            page.context.close()
+            loaded = form_changes(page, split, repeats, -8.25)
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            hog.kill()
     return quiet, loaded
 
 
 def submit_and_switch(browser, repeats: int) -> tuple[list[float], list[float], list[float], int]:
     split = studio.load("creditcard-synthetic").split("Class", positive=1)
-    port = free_port()
     submits, switches, full_pages = [], [], []
-    with tempfile.TemporaryDirectory() as ws:
-        proc = start_streamlit(Path(ws), port)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url)
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.goto(url + "/rules")
-            page.wait_for_selector(IDLE + ' [data-testid="headline"]', timeout=60_000)
-            rules = studio.RuleSet(default=0)
-            columns = ["V11", "V17", "V14", "V12", "V10", "V4", "V3", "V16", "V7", "V18"]
-            for k in range(repeats):
-                column = columns[k % len(columns)]
-                op, value = (">", 4 + k // len(columns)) if column in ("V11", "V4") else ("<", -3 - k // len(columns))
-                choose(page, "Column 1", column)
-                choose(page, "Operator 1", op)
-                fill(page, "Value 1", value)
-                rules = rules.add(rule((column, op, float(value)), then=1))
-                pos = studio.evaluate(split, rules).test.metrics.positive
-                wait_idle(page)
-                t0 = time.perf_counter()
-                page.get_by_role("button", name="Add rule").click()
-                headline_is(page, f"{pos.precision:.4f}", f"{pos.recall:.4f}", f"{pos.f1:.4f}")
-                submits.append(time.perf_counter() - t0)
-                page.wait_for_function(
-                    """(n) => document.querySelector('[data-testid="stApp"]')
-                                .getAttribute('data-test-script-state') === 'notRunning'
-                              && [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-                                   .filter(c => c.textContent.startsWith('test: fires')).length === n""",
-                    arg=len(rules.rules), timeout=30_000)
-                full_pages.append(time.perf_counter() - t0)
-            for k in range(repeats):
-                title = ("Data", "Rules")[k % 2]
-                t0 = time.perf_counter()
-                page.get_by_role("link", name=title, exact=True).click()
-                page.wait_for_function(
-                    """(t) => [...document.querySelectorAll('h1')].some(h => h.textContent.trim() === t)
-                              && document.querySelector('[data-testid="stApp"]')
-                                   .getAttribute('data-test-script-state') === 'notRunning'""",
-                    arg=title, timeout=30_000)
-                switches.append(time.perf_counter() - t0)
-            page.context.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    with rules_page(browser) as page:
+        rules = studio.RuleSet(default=0)
+        columns = ["V11", "V17", "V14", "V12", "V10", "V4", "V3", "V16", "V7", "V18"]
+        for k in range(repeats):
+            column = columns[k % len(columns)]
+            op, value = (">", 4 + k // len(columns)) if column in ("V11", "V4") else ("<", -3 - k // len(columns))
+            choose(page, "Column 1", column)
+            choose(page, "Operator 1", op)
+            fill(page, "Value 1", value)
+            rules = rules.add(rule((column, op, float(value)), then=1))
+            pos = studio.evaluate(split, rules).test.metrics.positive
+            wait_idle(page)
+            t0 = time.perf_counter()
+            page.get_by_role("button", name="Add rule").click()
+            headline_is(page, f"{pos.precision:.4f}", f"{pos.recall:.4f}", f"{pos.f1:.4f}")
+            submits.append(time.perf_counter() - t0)
+            page.wait_for_function(
+                """(n) => document.querySelector('[data-testid="stApp"]')
+                            .getAttribute('data-test-script-state') === 'notRunning'
+                          && [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+                               .filter(c => c.textContent.startsWith('test: fires')).length === n""",
+                arg=len(rules.rules), timeout=30_000)
+            full_pages.append(time.perf_counter() - t0)
+        for k in range(repeats):
+            title = ("Data", "Rules")[k % 2]
+            t0 = time.perf_counter()
+            page.get_by_role("link", name=title, exact=True).click()
+            page.wait_for_function(
+                """(t) => [...document.querySelectorAll('h1')].some(h => h.textContent.trim() === t)
+                          && document.querySelector('[data-testid="stApp"]')
+                               .getAttribute('data-test-script-state') === 'notRunning'""",
+                arg=title, timeout=30_000)
+            switches.append(time.perf_counter() - t0)
     return submits, full_pages, switches, len(rules.rules)
 
 
