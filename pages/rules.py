@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import pandas as pd
@@ -11,7 +10,7 @@ import streamlit as st
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import code, fixed as score_text, literal, literal_table, pct
 from pages.components.metric_tables import class_table, confusion_table
-from pages.components.rule_list import rule_rows
+from pages.components.rule_list import rule_rows, set_aside_panel
 from studio.engine.shadowing import shadowed_rules
 from studio.explore import figures
 from pages.components.frame import one_line_errors, page_session
@@ -257,13 +256,7 @@ d1.selectbox("Default label (no rule fires)", classes,
                  st.session_state[f"default_{hash(rules)}"])))
 with d2.popover("Import rules JSON"):
     st.file_uploader("Rule file", type=["json"], key="import_file", on_change=import_rules)
-aside = rules.meta.get(SET_ASIDE) or []
-if aside:
-    with st.expander(f"{len(aside)} saved rule(s) set aside: they cannot be used as they are", icon=":material/warning:"):
-        for entry in aside:
-            st.markdown(f"- {literal(entry.get('why', ''))}")
-            st.code(json.dumps(entry.get("rule"), ensure_ascii=False)[:2_000], language="json", wrap_lines=True)
-        st.button("Forget the rules set aside", on_click=forget_set_aside, key="forget_set_aside")
+set_aside_panel(rules.meta.get(SET_ASIDE) or [], forget_set_aside)
 
 # ---- metrics
 st.subheader("Held-out metrics")

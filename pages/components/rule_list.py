@@ -3,6 +3,8 @@ move, edit, duplicate, delete), a page of rows at a time so that long lists stay
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from .format import code, literal, pct
@@ -51,3 +53,14 @@ def rule_rows(s, rules, test_stats, apply, load_into_form, shadowed: dict | None
                       args=("duplicate", i), help="Duplicate")
             st.button("", icon=":material/delete:", key=f"del_{i}", type="tertiary", on_click=change, args=("delete", i),
                       help="Delete")
+
+
+def set_aside_panel(aside: list, forget) -> None:
+    """The saved rules that were set aside (why, and their JSON), with a button to forget them."""
+    if not aside:
+        return
+    with st.expander(f"{len(aside)} saved rule(s) set aside: they cannot be used as they are", icon=":material/warning:"):
+        for entry in aside:
+            st.markdown(f"- {literal(entry.get('why', ''))}")
+            st.code(json.dumps(entry.get("rule"), ensure_ascii=False)[:2_000], language="json", wrap_lines=True)
+        st.button("Forget the rules set aside", on_click=forget, key="forget_set_aside")
