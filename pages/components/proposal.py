@@ -74,6 +74,11 @@ def _add(s: StudioSession, rule: Rule, page: str) -> None:
     st.session_state[f"{page}_notice"] = f"Added rule {len(s.rules.rules)}: {code(rule.describe())}"
 
 
+def _discard(page: str) -> None:
+    clear(page)
+    st.session_state[f"{page}_rerun"] = True  # the page closes the panel
+
+
 def show_notices(page: str) -> None:
     """What the last Add did (the rule added, or why it was not), once."""
     for kind, show in ((f"{page}_notice", st.success), (f"{page}_error", st.error)):
@@ -105,7 +110,10 @@ def _panel(s: StudioSession, categories: dict, page: str, hint: str) -> None:
         st.caption(hint)
         return
     pid = proposal["id"]
-    st.markdown(f"**Proposed rule** · from {literal(proposal['source'])}")
+    head, close = st.columns([4, 1.3], vertical_alignment="center")
+    head.markdown(f"**Proposed rule** · from {literal(proposal['source'])}")
+    close.button("Discard", key=f"p{pid}_discard", on_click=_discard, args=(page,), icon=":material/close:",
+                 help="Close the proposal; the rules are unchanged.")
     conditions, problems = [], []
     for i, cond in enumerate(proposal["conditions"]):
         use_col, edit_col = st.columns([0.7, 9], vertical_alignment="bottom")

@@ -11,8 +11,8 @@ from studio.session.studio import StudioSession
 from .format import code, literal
 
 HEADLINE_CSS = """<style>
-.headline {display: flex; gap: 0.9rem; flex-wrap: wrap; font-size: 0.95rem}
-.headline b {display: block; font-size: 1.45rem; font-weight: 600}
+.headline {display: flex; gap: 0.6rem; flex-wrap: wrap; font-size: 0.9rem}
+.headline b {display: block; font-size: 1.25rem; font-weight: 600}
 </style>"""
 
 

@@ -86,9 +86,17 @@ def thin_negatives(frame: pd.DataFrame, positive: str, negatives: int, seed: int
     return frame[is_pos | frame.index.isin(others.index)]
 
 
+TICK_TEXT = 14  # characters of a text value on a parcoords axis (the first axis has this much room on its left)
+
+
+def _cut(text: str, width: int = TICK_TEXT) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def parcoords(frame: pd.DataFrame, columns: list[str], groups: pd.Series, height: int = 520) -> go.Figure:
     """plotly's parallel coordinates, one line per sampled row, coloured by group. Text and boolean
-    columns become ordinal axes with their values as tick labels."""
+    columns become ordinal axes with their values as tick labels (cut to :data:`TICK_TEXT`
+    characters with "…", so none is clipped); long column names are drawn slanted."""
     names = ordered(groups)
     codes = groups.map({n: i for i, n in enumerate(names)}).to_numpy()
     scale = []
@@ -104,10 +112,12 @@ def parcoords(frame: pd.DataFrame, columns: list[str], groups: pd.Series, height
             cats = sorted(values.dropna().astype(str).unique())
             index = {c: k for k, c in enumerate(cats)}
             dims.append(dict(label=col, values=values.astype(str).map(index).to_numpy(dtype=float),
-                             tickvals=list(range(len(cats))), ticktext=cats))
+                             tickvals=list(range(len(cats))), ticktext=[_cut(c) for c in cats]))
+    slanted = any(len(col) > 8 for col in columns)
     fig = go.Figure(go.Parcoords(
-        line=dict(color=codes, colorscale=scale, cmin=0, cmax=max(len(names), 1)), dimensions=dims))
-    fig.update_layout(height=height, margin=dict(l=60, r=60, t=50, b=20))
+        line=dict(color=codes, colorscale=scale, cmin=0, cmax=max(len(names), 1)), dimensions=dims,
+        labelangle=-20 if slanted else 0))
+    fig.update_layout(height=height, margin=dict(l=100, r=60, t=90 if slanted else 50, b=20))
     return fig
 
 

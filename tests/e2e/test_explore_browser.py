@@ -62,6 +62,9 @@ def test_brushing_a_hiplot_axis_becomes_a_rule(server, page, workspace_root, spl
     page.wait_for_timeout(500)
     area = axis.locator(".pplot-brush rect.overlay").bounding_box()
     tick = axis.locator("g.tick", has=frame.locator("text", has_text=re.compile(r"^-8$"))).first.bounding_box()
+    chart = page.locator('iframe[title*="hiplot"]')
+    assert chart.bounding_box()["width"] >= 1100  # the full width while no proposal is open
+    frame.locator("body").evaluate("b => { window.drawnOnce = true; }")
     # from the -8 tick down to the bottom of the axis: "V14 below about -8"
     x = area["x"] + area["width"] / 2
     drag(page, x, tick["y"] + tick["height"] / 2, x, area["y"] + area["height"] + 5)
@@ -69,7 +72,14 @@ def test_brushing_a_hiplot_axis_becomes_a_rule(server, page, workspace_root, spl
     wait_idle(page)
     screenshot(page, "explore-hiplot-brushed")
     expect(page.get_by_text("where it decides")).to_be_visible()
+    # the panel opened beside the chart, which was resized, not drawn again: the brush is still there
+    panel = page.get_by_text("Proposed rule", exact=True).bounding_box()
+    box = chart.bounding_box()
+    assert box["width"] < 1100 and panel["x"] > box["x"] + box["width"]
+    assert frame.locator("body").evaluate("b => window.drawnOnce === true")
+    assert frame.locator(".pplot-brush rect.selection[height]").count() == 1
     add_proposal(page)
+    assert chart.bounding_box()["width"] >= 1100  # the proposal became a rule: the chart has the width again
 
     rules = saved_rules(workspace_root, "brushaxis")
     assert len(rules.rules) == 1

@@ -213,6 +213,25 @@ def test_outcome_colours_and_hiplot_experiment(credit_split, sample, tutorial_ru
     assert len({t.marker.color for t in fig.data}) == len(fig.data)  # one colour per rule
 
 
+def test_group_labels_fit_left_of_the_first_axis(sample):
+    """The group axis is first: its labels are cut to 14 characters (with "…"), and stay distinct."""
+    labels = hiplot.short_labels(["TP", "positive", "large amount at night", "large amount at noon", "default"])
+    assert labels["TP"] == "TP" and labels["positive"] == "positive" and labels["default"] == "default"
+    assert labels["large amount at night"] == "large amount …"
+    assert labels["large amount at noon"] == "large amount…2"
+    assert all(len(v) <= hiplot.GROUP_LABEL for v in labels.values())
+    assert len(set(labels.values())) == len(labels)
+    groups = pd.Series(np.where(sample.frame["__rs_label"] == "1", "large amount at night", "default"),
+                       index=sample.frame.index)
+    renamed = sample.frame.rename(columns={"V14": "rule fired"})
+    exp = hiplot.hiplot_experiment(renamed, ["rule fired", "V17"], groups, "rule fired")
+    exp.validate()  # a data column named like the group axis keeps its name and its values
+    assert exp.colorby == "rule fired (colour)"
+    assert set(exp.parameters_definition["rule fired (colour)"].colors) == {"large amount …", "default"}
+    first = exp.datapoints[0].values
+    assert first["rule fired"] == pytest.approx(renamed["rule fired"].iloc[0], abs=1e-3)
+
+
 def test_explorer_computes_each_value_once_even_when_asked_concurrently(credit_split):
     import threading
     import time
