@@ -10,6 +10,13 @@
 - form change: from pressing Enter in the form's value box to the preview showing the new rule and
   its test figures (checked against the library), on a quiet machine and while another process keeps
   one core busy (started and stopped by the benchmark);
+- the tutorial's three rules (``V11 > 4``, ``V17 < -3``, ``V14 < -8``) typed into the form from an
+  empty workspace: the time the studio kept the user waiting, summed over every input (column,
+  operator, value, and Add with the rule's name typed), each from the input event to the end of the
+  run it started, quiet and with one core kept busy;
+- brush -> proposal: from releasing the mouse after brushing hiplot's V14 axis to the proposal
+  panel drawn with its train and test figures (discarded between tries, so each opens it again);
+- box -> proposal: the same for a box dragged on the scatter;
 - page switch: from the click on a page link to the new page drawn and its run finished.
 """
 
@@ -99,6 +106,145 @@ def form_changes(page, split, repeats: int, start: float) -> list[float]:
     return times
 
 
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.rsRuns = [];
+    new MutationObserver(() => window.rsRuns.push([app.getAttribute('data-test-script-state'), performance.now()]))
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def answered(page, act) -> float:
+    """Seconds from ``act`` (one input event) to the end of the run it started: the last time the app
+    stopped running, once nothing has run for 300 ms."""
+    t0 = page.evaluate("() => { window.rsRuns = []; return performance.now(); }")
+    act()
+    page.wait_for_function("""() => { const r = window.rsRuns; if (!r.length) return false;
+        const last = r[r.length - 1];
+        return last[0] === 'notRunning' && performance.now() - last[1] > 300; }""", timeout=60_000)
+    end = page.evaluate("() => window.rsRuns.filter(r => r[0] === 'notRunning').pop()[1]")
+    return (end - t0) / 1000
+
+
+def _number(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def pick(page, label: str, option: str) -> float:
+    """Choose an option of a selectbox (opening and filtering the list is the user's time); nothing to
+    wait for when it already shows that option."""
+    box = page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}"))
+    if box.input_value() == option:
+        return 0.0
+    box.click()
+    box.type(option)
+    return answered(page, lambda: page.get_by_role("option", name=option, exact=True).click())
+
+
+def enter(page, label: str, value) -> float:
+    """Type a value and press Enter; nothing to wait for when the box already holds it."""
+    box = page.get_by_label(re.compile(f"^{re.escape(label)}"))
+    before = box.input_value()
+    if before == str(value) or (before and _number(before) == _number(value)):
+        return 0.0
+    box.fill(str(value))
+    return answered(page, lambda: box.press("Enter"))
+
+
+TUTORIAL = (("V11", ">", 4, "large V11"), ("V17", "<", -3, "deep V17"), ("V14", "<", -8, "deep V14"))
+
+
+def tutorial(browser, split) -> float:
+    """The tutorial's three rules typed into the form; the waiting time summed over every input."""
+    with rules_page(browser) as page:
+        page.evaluate(WATCH_RUNS)
+        waited, rules = 0.0, studio.RuleSet(default=0)
+        for column, op, value, name in TUTORIAL:
+            waited += pick(page, "Column 1", column) + pick(page, "Operator 1", op)
+            waited += enter(page, "Value 1", value)
+            page.get_by_label(re.compile("^Rule name")).fill(name)  # taken with the click on Add
+            rules = rules.add(rule((column, op, float(value)), then=1, name=name))
+            waited += answered(page, lambda: page.get_by_role("button", name="Add rule").click())
+            pos = studio.evaluate(split, rules).test.metrics.positive
+            headline_is(page, f"{pos.precision:.4f}", f"{pos.recall:.4f}", f"{pos.f1:.4f}")
+            page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+    return waited
+
+
+def tutorial_timings(browser, repeats: int) -> tuple[list[float], list[float]]:
+    split = studio.load("creditcard-synthetic").split("Class", positive=1)
+    quiet = [tutorial(browser, split) for _ in range(repeats)]
+    hog = busy_core()
+    try:
+        loaded = [tutorial(browser, split) for _ in range(repeats)]
+    finally:
+        hog.kill()
+    return quiet, loaded
+
+
+PROPOSAL_SHOWN = """(source) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+        .some(m => m.textContent.includes('from ' + source))
+    && [...document.querySelectorAll('[data-testid="stTable"]')].some(t => t.textContent.includes('rows it decides'))"""
+
+
+def drag(page, x0, y0, x1, y1) -> None:
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x1, y1, steps=8)
+
+
+def selections(browser, repeats: int) -> tuple[list[float], list[float]]:
+    """Brush hiplot's V14 axis, then drag boxes on the scatter; each time from the mouse released to
+    the proposal panel drawn with its figures."""
+    brushes, boxes = [], []
+    with tempfile.TemporaryDirectory() as ws, running_studio(Path(ws)) as url:
+        page = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+        page.goto(url + "/explore")
+        frame = page.frame_locator('iframe[title*="hiplot"]')
+        axis = frame.locator("g.dimension").filter(
+            has=frame.locator("span.label-name", has_text=re.compile(r"^V14$"))).first
+        overlay = axis.locator(".pplot-brush rect.overlay")
+        overlay.wait_for(timeout=60_000)
+        wait_idle(page)
+        page.wait_for_timeout(1_000)
+
+        def discard():
+            page.get_by_role("button", name="Discard").click()
+            page.wait_for_function("() => !document.body.textContent.includes('rows it decides')", timeout=30_000)
+            wait_idle(page)
+
+        for k in range(repeats):
+            area = overlay.bounding_box()
+            x = area["x"] + area["width"] / 2
+            # each brush starts above the last one (a drag inside a brush would move it)
+            drag(page, x, area["y"] + area["height"] * (0.6 - 0.02 * k), x, area["y"] + area["height"] + 5)
+            t0 = time.perf_counter()
+            page.mouse.up()
+            page.wait_for_function(PROPOSAL_SHOWN, arg="hiplot brush", timeout=30_000)
+            brushes.append(time.perf_counter() - t0)
+            wait_idle(page)
+            discard()
+        page.get_by_text("Scatter", exact=True).click()
+        wait_idle(page)
+        plot = page.locator(".js-plotly-plot .nsewdrag").first
+        plot.wait_for(timeout=30_000)
+        for k in range(repeats):
+            box = plot.bounding_box()
+            drag(page, box["x"] + 4, box["y"] + box["height"] * (0.6 - 0.02 * k),
+                 box["x"] + box["width"] * (0.4 + 0.02 * k), box["y"] + box["height"] - 4)
+            t0 = time.perf_counter()
+            page.mouse.up()
+            page.wait_for_function(PROPOSAL_SHOWN, arg="scatter box", timeout=30_000)
+            boxes.append(time.perf_counter() - t0)
+            wait_idle(page)
+            discard()
+        page.context.close()
+    return brushes, boxes
+
+
 @contextmanager
 def rules_page(browser):
     """A studio on a free port with an empty workspace, and a browser page on its Rules page."""
@@ -173,6 +319,8 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         quiet, loaded = preview_timings(browser, args.repeats)
+        tut_quiet, tut_loaded = tutorial_timings(browser, max(3, args.repeats // 3))
+        brushes, boxes = selections(browser, args.repeats)
         submits, full_pages, switches, n = submit_and_switch(browser, args.repeats)
         cold = cold_start(browser, max(3, args.repeats // 2))
         browser.close()
@@ -184,6 +332,10 @@ def main() -> None:
     print(f"form value changed -> preview of the new rule with its test figures (checked against the library), "
           f"quiet: {ms(quiet)}")
     print(f"form value changed -> preview, one core kept busy by another process: {ms(loaded)}")
+    print(f"the tutorial's three rules typed into the form, total waiting over its 12 inputs, quiet: {ms(tut_quiet)}")
+    print(f"the tutorial's three rules, total waiting, one core kept busy by another process: {ms(tut_loaded)}")
+    print(f"brush hiplot's V14 axis -> proposal panel drawn with its train/test figures: {ms(brushes)}")
+    print(f"drag a box on the scatter -> proposal panel drawn with its train/test figures: {ms(boxes)}")
     print(f"switch page (Rules <-> Data) -> page drawn, run finished: {ms(switches)}")
     print(f"cold start: `streamlit run app.py` -> Rules page painted with metrics: {ms(cold)}")
 

@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.condition_editor import Labels, condition_widgets, form_state
-from pages.components.format import code, fixed as score_text, literal, literal_table, pct
+from pages.components.format import code, literal, literal_table, pct
 from pages.components.metric_tables import class_table, confusion_table
-from pages.components.rule_list import rule_rows, set_aside_panel
+from pages.components.rule_draft import (COMMIT, DRAFT, EDITING, FULL_RUN, READY, RESET, draft_state, new_condition_id,
+                                         reset_draft)
+from pages.components.rule_list import per_rule_table, rule_rows, set_aside_panel
 from studio.engine.shadowing import shadowed_rules
 from studio.explore import figures
 from pages.components.frame import one_line_errors, page_session
@@ -25,40 +27,18 @@ from studio.rules.validate import condition_problems
 s = page_session()
 
 # ---------------------------------------------------------------- draft state
-DRAFT = "draft_conditions"  # list of condition ids shown in the form
-EDITING = "draft_editing"   # index of the rule being edited, or None
-READY = "draft_ready"       # (the rule the form shows, its problems), for Add / Save
-
-
-def _new_condition_id() -> int:
-    st.session_state.draft_counter = st.session_state.get("draft_counter", 0) + 1
-    return st.session_state.draft_counter
-
-
-def reset_draft(keep: bool = False) -> None:
-    """An empty form; with ``keep``, its first condition on the column and operator the form had."""
-    old = st.session_state.get(DRAFT) or [None]
-    cid = _new_condition_id()
-    if keep:
-        for part in ("col", "op"):
-            if f"c{old[0]}_{part}" in st.session_state:
-                st.session_state[f"c{cid}_{part}"] = st.session_state[f"c{old[0]}_{part}"]
-    st.session_state[DRAFT] = [cid]
-    st.session_state[EDITING] = None
-    st.session_state["draft_name"] = ""
-
-
 if DRAFT not in st.session_state or (st.session_state[EDITING] is not None
                                      and st.session_state[EDITING] >= len(s.rules.rules)):
     reset_draft()
+if RESET in st.session_state:  # a rule was just added or saved: a new form, before its widgets are drawn
+    reset_draft(keep=st.session_state.pop(RESET))
 
 
-profiles = s.profiles()
-features = s.split.features
+profiles, features = s.profiles(), s.split.features
 
 
 def add_condition() -> None:
-    st.session_state[DRAFT] = st.session_state[DRAFT] + [_new_condition_id()]
+    st.session_state[DRAFT] = st.session_state[DRAFT] + [new_condition_id()]
 
 
 def remove_condition(cid: int) -> None:
@@ -70,7 +50,7 @@ def load_into_form(index: int) -> None:
     rule = s.rules.rules[index]
     ids = []
     for cond in rule.when:
-        cid = _new_condition_id()
+        cid = new_condition_id()
         ids.append(cid)
         kind = profiles[cond.column].kind
         if cond.op not in operators.offered_for(kind):
@@ -149,8 +129,17 @@ def redo() -> None:
 
 
 def commit_draft() -> None:
-    """Add (or save) the rule the form last showed; a rule that is not complete is said, not added."""
-    rule, problems = st.session_state.get(READY, (None, []))
+    """Add (or save) the form's rule; a value not yet applied (Add clicked from its box) is, first."""
+    rule, problems, state = st.session_state.get(READY, (None, [], None))
+    if state != draft_state():  # the form's next run builds the rule from the values and commits it
+        st.session_state[COMMIT] = True
+    else:
+        commit(rule, problems)
+
+
+def commit(rule: Rule | None, problems: list[str]) -> None:
+    """Add (or save) ``rule`` (if complete, else say why); the whole page and a new form follow."""
+    st.session_state[FULL_RUN] = True
     if rule is None or problems:
         st.session_state["rules_error"] = "The rule is not complete: " + ("; ".join(problems) or "fill in the form")
         return
@@ -160,7 +149,7 @@ def commit_draft() -> None:
     except RuleSetError as err:
         st.session_state["rules_error"] = str(err)
         return
-    reset_draft(keep=index is None)  # after Add, the next rule starts on the same column and operator
+    st.session_state[RESET] = index is None  # after Add, the next rule starts on the same column and operator
 
 
 def import_rules() -> None:
@@ -199,7 +188,7 @@ def rule_form() -> None:
     """The form and its preview. A change to one of its widgets reruns only this part of the page
     (the rule list, the tables and the sidebar stay as they are); the Add / Save buttons sit outside
     it, so they rerun the page."""
-    if s.refresh():  # another tab changed the rules: the whole page shows the latest
+    if s.refresh() or st.session_state.pop(FULL_RUN, False):  # another tab or an Add changed the rules
         st.rerun()
     with one_line_errors("rules form"):
         form_body()
@@ -216,7 +205,10 @@ def form_body() -> None:
             preview = s.preview(rule, editing)
         except StudioError as err:
             problems.append(str(err))
-    st.session_state[READY] = (rule, problems)
+    st.session_state[READY] = (rule, problems, draft_state())
+    if st.session_state.pop(COMMIT, False):
+        commit(rule, problems)
+        st.rerun()
     if rule is not None and not problems:
         index = len(s.rules.rules) if editing is None else editing
         stats = preview.test.rules[index]
@@ -232,6 +224,7 @@ def form_body() -> None:
 
 
 with st.container(border=True):
+    st.session_state.pop(FULL_RUN, None)  # this run draws the whole page
     rule_form()
     editing = st.session_state[EDITING]
     b1, b2, _ = st.columns([1.4, 1, 5])
@@ -246,7 +239,8 @@ rules = s.rules
 test_stats = current.test.rules
 if not rules.rules:
     st.info("No rules yet: every row gets the default label. Add one above.")
-rule_rows(s, rules, test_stats, apply, load_into_form, shadowed_rules(s.split, rules, current.test))
+shadows = shadowed_rules(s.split, rules, current.test)
+rule_rows(s, rules, test_stats, apply, load_into_form, shadows)
 
 d1, d2 = st.columns([2, 5], vertical_alignment="bottom")
 classes = s.classes
@@ -260,8 +254,6 @@ set_aside_panel(rules.meta.get(SET_ASIDE) or [], forget_set_aside)
 
 # ---- metrics
 st.subheader("Held-out metrics")
-
-
 left, right = st.columns(2)
 for col, name in ((left, "test"), (right, "train")):
     side = current.sides[name]
@@ -271,26 +263,7 @@ for col, name in ((left, "test"), (right, "train")):
         st.table(literal_table(confusion_table(side)))
 
 if rules.rules:
-    st.markdown("**Per rule, in first-hit order**")
-    train_stats = current.train.rules
-    shadows = shadowed_rules(s.split, rules, current.test)
-    table = pd.DataFrame([{
-        "#": r.index + 1, "rule": r.name, "label": r.label, "on": r.enabled, "reached": r.reached,
-        "fired": r.fired, "correct": r.correct, "precision": score_text(r.precision),
-        "train precision": score_text(train_stats[r.index].precision), "share of positives": r.positive_share,
-        "F1 if toggled": r.toggled.f1, "ΔF1 if toggled": r.delta_f1,
-        "left to it by the rules above": shadows[r.index].describe(rules.names()) if r.index in shadows else "",
-    } for r in test_stats]).set_index("#")
-    st.dataframe(table, width="stretch", column_config={
-        "precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
-        "train precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
-        "share of positives": st.column_config.NumberColumn(format="percent"),
-        "F1 if toggled": st.column_config.NumberColumn(format="%.4f"),
-        "ΔF1 if toggled": st.column_config.NumberColumn(format="%+.4f")})
-    ov = current.test.overlaps
-    st.caption(f"Test overlaps: {ov.rows:,} rows matched by more than one enabled rule; "
-               f"{ov.conflicts:,} by rules with different labels.")
-
+    per_rule_table(rules, current, shadows)
     points = s.cumulative("test")
     st.markdown("**Test precision, recall and F1 as the enabled rules are applied in order** (0: default only)")
     curve = pd.DataFrame({"precision": [p.precision for p in points], "recall": [p.recall for p in points],

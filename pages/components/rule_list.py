@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import streamlit as st
 
-from .format import code, literal, pct
+from .format import code, fixed as score_text, literal, pct
 
 PER_PAGE = 20  # rule rows drawn at once
 
@@ -64,3 +65,25 @@ def set_aside_panel(aside: list, forget) -> None:
             st.markdown(f"- {literal(entry.get('why', ''))}")
             st.code(json.dumps(entry.get("rule"), ensure_ascii=False)[:2_000], language="json", wrap_lines=True)
         st.button("Forget the rules set aside", on_click=forget, key="forget_set_aside")
+
+
+def per_rule_table(rules, current, shadows: dict) -> None:
+    """Each rule's figures in first-hit order (test, with train precision beside), and the overlaps."""
+    st.markdown("**Per rule, in first-hit order**")
+    train_stats, test_stats = current.train.rules, current.test.rules
+    table = pd.DataFrame([{
+        "#": r.index + 1, "rule": r.name, "label": r.label, "on": r.enabled, "reached": r.reached,
+        "fired": r.fired, "correct": r.correct, "precision": score_text(r.precision),
+        "train precision": score_text(train_stats[r.index].precision), "share of positives": r.positive_share,
+        "F1 if toggled": r.toggled.f1, "ΔF1 if toggled": r.delta_f1,
+        "left to it by the rules above": shadows[r.index].describe(rules.names()) if r.index in shadows else "",
+    } for r in test_stats]).set_index("#")
+    st.dataframe(table, width="stretch", column_config={
+        "precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
+        "train precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
+        "share of positives": st.column_config.NumberColumn(format="percent"),
+        "F1 if toggled": st.column_config.NumberColumn(format="%.4f"),
+        "ΔF1 if toggled": st.column_config.NumberColumn(format="%+.4f")})
+    ov = current.test.overlaps
+    st.caption(f"Test overlaps: {ov.rows:,} rows matched by more than one enabled rule; "
+               f"{ov.conflicts:,} by rules with different labels.")
