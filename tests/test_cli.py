@@ -31,6 +31,26 @@ def test_evaluate_json_has_train_test_all_equal_to_the_library(rules_file, credi
     assert out["test"]["rules"][1]["name"] == "deep V17"
 
 
+def test_evaluate_with_amounts_adds_them_to_text_and_json(rules_file, credit_split, tutorial_rules, capsys):
+    from studio.engine.money import MoneySettings, money
+
+    path = rules_file(TUTORIAL_RULES)
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--amount", "Amount",
+                 "--review-cost", "5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = money(credit_split, tutorial_rules, MoneySettings("Amount", review_cost=5))
+    assert out["amounts"]["settings"] == {"column": "Amount", "review_cost": 5.0, "caught_share": 1.0,
+                                          "false_alert_share": 0.0}
+    for side in ("train", "test", "all"):
+        assert out["amounts"][side] == json.loads(json.dumps(expected[side].to_dict()))
+        assert out[side] == json.loads(json.dumps(studio.evaluate(credit_split, tutorial_rules).to_dict()))[side]
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--amount", "Amount"]) == 0
+    text = capsys.readouterr().out
+    test = expected["test"]
+    assert (f"test: caught {test.caught:,.2f} of {test.positive_amount:,.2f} (amount recall {test.recall:.4f}); "
+            f"false alerts {test.false_alerts:,.2f} (amount precision {test.precision:.4f}); {test.alerts:,} alerts") in text
+
+
 def test_evaluate_readable_report(rules_file, capsys):
     path = rules_file({"default": "no", "rules": [
         {"name": "past success", "when": [{"column": "poutcome", "op": "==", "value": "success"}], "then": "yes"}]})
@@ -75,6 +95,16 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
     (["score", "{empty}", "--rules", "{rules}", "--out", "o.csv"], "error: empty.csv is empty"),
     (["score", "{rules}", "--rules", "{rules}", "--out", "o.txt"], "error: output must end in .csv or .parquet"),
     (["frobnicate"], "error: python -m studio: argument command: invalid choice"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amnt"],
+     "error: amount column 'Amnt' is not in the data (did you mean 'Amount'?)"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "V1"],
+     "error: amount column 'V1' has 142,902 negative values"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amount", "--review-cost", "-5"],
+     "error: review cost must be a finite number ≥ 0, not -5.0"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--review-cost", "5"],
+     "error: --review-cost, --caught-share and --false-alert-share go with --amount COLUMN"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amount", "--caught-share", "2"],
+     "error: python -m studio evaluate: argument --caught-share: must be between 0 and 1, got 2"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, rules_file, args, message):
     files = {"rules": rules_file(TUTORIAL_RULES), "bad_json": rules_file("{oops", "bad.json"),

@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
     ev.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the readable report")
+    ev.add_argument("--amount", metavar="COLUMN", help="add amount-weighted figures from this numeric column "
+                    "(amount caught, false-alert amount, alerts, net benefit)")
+    ev.add_argument("--review-cost", type=_number, default=0.0, help="cost of reviewing one alert (with --amount)")
+    ev.add_argument("--caught-share", type=_share, default=1.0,
+                    help="share of a caught positive's amount that is saved (with --amount; default 1)")
+    ev.add_argument("--false-alert-share", type=_share, default=0.0,
+                    help="share of a false alert's amount counted as lost (with --amount; default 0)")
     ev.add_argument("--strict", action="store_true",
                     help="fail (exit 2) when a rule's label is not a class of the target, instead of warning")
 

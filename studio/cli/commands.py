@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from ..data.bundled import BUNDLED, load
 from ..data.connection import connect
 from ..data.sources import file_schema
 from ..engine.evaluate import evaluate
+from ..engine.money import MoneySettings, money, render_money
 from ..engine.report import render
 from ..errors import StudioError
 from ..export import FORMATS, export
@@ -144,10 +146,21 @@ def _evaluate(args) -> str:
         raise StudioError("; ".join(problems))
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
+    money_settings = None
+    if args.amount is not None:
+        money_settings = MoneySettings(args.amount, args.review_cost, args.caught_share, args.false_alert_share)
+        amounts = money(split, rules, money_settings)
+    elif args.review_cost or args.caught_share != 1.0 or args.false_alert_share:
+        raise StudioError("--review-cost, --caught-share and --false-alert-share go with --amount COLUMN")
     report = evaluate(split, rules)
     if args.json:
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
-    return render(report)
+        out = report.to_dict()
+        if money_settings is not None:
+            out["amounts"] = {"settings": asdict(money_settings),
+                              **{side: m.to_dict() for side, m in amounts.items()}}
+        return json.dumps(out, indent=2, ensure_ascii=False)
+    text = render(report)
+    return text if money_settings is None else text + "\n\n" + render_money(amounts, money_settings)
 
 
 def _score(args) -> str:
