@@ -51,6 +51,24 @@ def test_evaluate_with_amounts_adds_them_to_text_and_json(rules_file, credit_spl
             f"false alerts {test.false_alerts:,.2f} (amount precision {test.precision:.4f}); {test.alerts:,} alerts") in text
 
 
+def test_evaluate_on_an_out_of_time_split(rules_file, tutorial_rules, capsys):
+    from studio.data.split import TimeOrder
+
+    credit = studio.load("creditcard-synthetic")  # its own: a new split replaces the dataset's stored one
+    path = rules_file(TUTORIAL_RULES)
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--split", "time:Time:90000",
+                 "--gap", "600", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    split = credit.split("Class", positive=1, test_size=0.3, by_time=TimeOrder("Time", 90000, 600))
+    expected = json.loads(json.dumps(studio.evaluate(split, tutorial_rules).to_dict()))
+    assert out["split"] == expected["split"] and out["split"]["kind"] == "time"
+    assert out["test"] == expected["test"] and out["train"] == expected["train"]
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--split", "time:Time"]) == 0
+    text = capsys.readouterr().out
+    default = credit.split("Class", positive=1, test_size=0.3, by_time="Time")
+    assert f"split: {default.describe()}" in text
+
+
 def test_evaluate_readable_report(rules_file, capsys):
     path = rules_file({"default": "no", "rules": [
         {"name": "past success", "when": [{"column": "poutcome", "op": "==", "value": "success"}], "then": "yes"}]})
@@ -95,6 +113,16 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
     (["score", "{empty}", "--rules", "{rules}", "--out", "o.csv"], "error: empty.csv is empty"),
     (["score", "{rules}", "--rules", "{rules}", "--out", "o.txt"], "error: output must end in .csv or .parquet"),
     (["frobnicate"], "error: python -m studio: argument command: invalid choice"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--split", "tim:Time"],
+     "error: python -m studio evaluate: argument --split: expected random or time:COLUMN[:CUTOFF], got 'tim:Time'"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--gap", "5"],
+     "error: --gap goes with --split time:COLUMN"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--split", "time:Tim"],
+     "error: unknown time column 'Tim' (did you mean 'Time'?)"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--split", "time:Time:noon"],
+     "error: the cutoff on 'Time' must be a number, not 'noon'"),
+    (["suggest", "creditcard-synthetic", "--split", "time:Time", "--gap", "-1"],
+     "error: python -m studio suggest: argument --gap: must be a number ≥ 0, got -1"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amnt"],
      "error: amount column 'Amnt' is not in the data (did you mean 'Amount'?)"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "V1"],

@@ -7,6 +7,7 @@ import argparse
 import math
 
 from ..data.bundled import BUNDLED
+from ..data.split import TimeOrder
 from ..errors import StudioError
 from ..export import DIALECTS, FORMATS
 from ..mining.objectives import OBJECTIVES
@@ -75,6 +76,35 @@ def _name(text: str) -> str:
     return text
 
 
+def _split_spec(text: str):
+    """``random``, or ``time:COLUMN[:CUTOFF]`` (the cutoff may hold colons: a timestamp)."""
+    if text == "random":
+        return None
+    kind, _, rest = text.partition(":")
+    column, _, cutoff = rest.partition(":")
+    if kind != "time" or not column:
+        raise argparse.ArgumentTypeError(f"expected random or time:COLUMN[:CUTOFF], got {text!r}")
+    return TimeOrder(column, cutoff or None)
+
+
+def _gap(text: str) -> float:
+    value = _number(text)
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, got {text}")
+    return value
+
+
+def _split_arguments(parser) -> None:
+    parser.add_argument("--split", type=_split_spec, default=None, metavar="random|time:COLUMN[:CUTOFF]",
+                        help="random and stratified (default), or out of time: train before CUTOFF on COLUMN, "
+                             "test from it on (default cutoff: the last --test-size share of rows in time order)")
+    parser.add_argument("--gap", type=_gap, default=0.0,
+                        help="with a time split: leave out the rows this long after the cutoff (days for dates)")
+    parser.add_argument("--test-size", type=_fraction, default=None,
+                        help="held-out fraction (default 0.5; 0.3 for a time split)")
+    parser.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Rule Studio: CaseWhen rules evaluated in DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -85,8 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--rules", required=True, help="rule file (JSON, format rule-studio/1)")
     ev.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
     ev.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
-    ev.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
-    ev.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    _split_arguments(ev)
     ev.add_argument("--json", action="store_true", help="print JSON instead of the readable report")
     ev.add_argument("--amount", metavar="COLUMN", help="add amount-weighted figures from this numeric column "
                     "(amount caught, false-alert amount, alerts, net benefit)")
@@ -107,8 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--beta", type=_finite_positive, default=1.0, help="beta of F-beta (with --objective fbeta)")
     sg.add_argument("--min-recall", type=_share, default=0.0, help="with --objective precision_at_recall")
     sg.add_argument("--top", type=_positive, default=20, help="how many candidates (default 20)")
-    sg.add_argument("--test-size", type=_fraction, default=0.5, help="held-out fraction (default 0.5)")
-    sg.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    _split_arguments(sg)
     how = sg.add_mutually_exclusive_group()
     how.add_argument("--template", action="append", metavar="TEMPLATE",
                     help='score the candidates of a ruleminer-style template instead, e.g. '

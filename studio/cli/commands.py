@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..data.bundled import BUNDLED, load
@@ -96,7 +96,13 @@ def _split_for(args, rules: RuleSet | None):
     positive = next((p for p in (args.positive, rules.positive if rules else None) if p is not None), None)
     if positive is None and target == dataset.suggested_target:
         positive = dataset.suggested_positive
-    return dataset.split(target, positive=positive, test_size=args.test_size, seed=args.seed)
+    order = args.split
+    if order is None and args.gap:
+        raise StudioError("--gap goes with --split time:COLUMN")
+    if order is not None and args.gap:
+        order = replace(order, gap=args.gap)
+    test_size = args.test_size if args.test_size is not None else (0.5 if order is None else 0.3)
+    return dataset.split(target, positive=positive, test_size=test_size, seed=args.seed, by_time=order)
 
 
 def _records(frame) -> str:

@@ -19,7 +19,7 @@ from .labels import canonical_sql
 from .quoting import column, string_sql
 from .schema import Schema
 from .sources import PARQUET_SUFFIXES, check_readable, csv_source, file_source, parquet_source, ragged_line
-from .split import make_split
+from .split import TimeOrder, make_split
 from .tables import RESERVED, RESERVED_PREFIX, TABLE
 
 
@@ -180,9 +180,12 @@ class Dataset:
         with self.lock:
             return self.con.execute(sql, params or []).df()
 
-    def split(self, target: str, positive=None, test_size: float = 0.5, seed: int = 0):
-        """Make the held-out split (see :func:`studio.data.split.make_split`)."""
-        return make_split(self, target, positive=positive, test_size=test_size, seed=seed)
+    def split(self, target: str, positive=None, test_size: float = 0.5, seed: int = 0, by_time=None):
+        """Make the held-out split (see :func:`studio.data.split.make_split`; ``by_time``: a
+        :class:`~studio.data.split.TimeOrder`, or a column name for the default cutoff)."""
+        if isinstance(by_time, str):
+            by_time = TimeOrder(by_time)
+        return make_split(self, target, positive=positive, test_size=test_size, seed=seed, by_time=by_time)
 
     def close(self) -> None:
         """Stop whatever runs on the connection (a background computation, say), then close it."""

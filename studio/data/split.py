@@ -5,6 +5,12 @@ numbers follow the file's order) and the first ``round(n_class * test_size)``
 go to the test side (rounded half up). MD5 is the same on every machine and DuckDB version, so
 the same seed and data give the same rows anywhere.
 
+Out of time (``by_time``): rows before a cutoff on a time column (numeric, like seconds, or
+DATE/TIMESTAMP) train, rows at or after it test; a gap after the cutoff (in the column's units,
+days for dates) leaves rows out of both sides, as do rows with no time. The default cutoff is the
+time of the first row of the last ``test_size`` share of rows in time order (rows sharing that time
+all go to the test side), so the split is the same on every machine.
+
 The split table holds every column plus ``__rs_row``, ``__rs_label`` (the
 canonical target label), ``__rs_y`` (that label's index in ``Split.labels``)
 and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it.
@@ -13,11 +19,16 @@ and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from ..errors import DataError
+from .connection import duckdb_message
+from .schema import NUMERIC, TEMPORAL
 from .labels import canonical_sql, class_label, label_sort_key, native, resolve
 from .quoting import column
 from .tables import TABLE, split_table
@@ -27,6 +38,25 @@ if TYPE_CHECKING:
 
 _ids = itertools.count(1)
 MAX_CLASSES = 1000
+
+
+@dataclass(frozen=True)
+class TimeOrder:
+    """An out-of-time split: train before ``cutoff`` on ``column``, test from ``cutoff`` + ``gap``
+    (``cutoff`` None: placed so that the last ``test_size`` share of rows test)."""
+    column: str
+    cutoff: object = None
+    gap: float = 0.0
+
+    def describe(self) -> str:
+        unit = " days" if isinstance(self.cutoff, str) else ""  # a date's cutoff is kept as DuckDB's text
+        if self.gap:
+            return (f"out of time on {self.column}: train before {self.cutoff}, then {self.gap:g}{unit} left out, "
+                    "then test")
+        return f"out of time on {self.column}: train before {self.cutoff}, test from {self.cutoff}"
+
+    def to_dict(self) -> dict:
+        return {"column": self.column, "cutoff": str(self.cutoff), "gap": self.gap}
 
 
 @dataclass
@@ -43,6 +73,7 @@ class Split:
     excluded: int
     id: int = 0
     cache: dict = field(default_factory=dict, repr=False)
+    time: TimeOrder | None = None  # an out-of-time split (its cutoff resolved), or None: random, stratified
 
     @property
     def table(self) -> str:
@@ -62,11 +93,15 @@ class Split:
 
     def describe(self) -> str:
         tr, te = sum(self.counts["train"].values()), sum(self.counts["test"].values())
+        if self.time is not None:
+            return f"{tr:,} train / {te:,} test rows ({self.time.describe()})"
         return f"{tr:,} train / {te:,} test rows (test fraction {self.test_size:g}, seed {self.seed})"
 
 
-def make_split(dataset: "Dataset", target: str, positive=None, test_size: float = 0.5, seed: int = 0) -> Split:
-    """Store a stratified, seeded split of ``dataset`` on ``target``; positive defaults to the minority class."""
+def make_split(dataset: "Dataset", target: str, positive=None, test_size: float = 0.5, seed: int = 0,
+               by_time: TimeOrder | None = None) -> Split:
+    """Store a stratified, seeded split of ``dataset`` on ``target`` (or, ``by_time``, an out-of-time
+    one); positive defaults to the minority class."""
     if not 0.0 < float(test_size) < 1.0:
         raise DataError(f"test fraction must be between 0 and 1, got {test_size}")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -97,6 +132,9 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
     held_out = [int(count[l] * fraction + Decimal("0.5")) for l in labels]  # rounded half up, exactly
     split_id = next(_ids)
     table = split_table(split_id)
+    if by_time is not None:
+        return _time_split(dataset, target, positive_label, labels, label_sql, float(test_size), seed, by_time,
+                           split_id)
     # Rank on the two key columns only, then join every column back: sorting wide rows is slow.
     sql = f"""
         CREATE TABLE {table} AS
@@ -115,15 +153,88 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
         FROM {TABLE} d JOIN ranked r ON d.rowid = r.__rs_row
     """
     with dataset.lock:
-        for (old,) in dataset.con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
-            dataset.con.execute(f"DROP TABLE {old}")
-        dataset.con.execute(sql, [seed_prefix, labels, held_out, labels])
-        rows = dataset.con.execute(
-            f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
+        counts, excluded = _store(dataset, table, labels, sql, [seed_prefix, labels, held_out, labels])
+    return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
+                 test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id)
+
+
+def _store(dataset: "Dataset", table: str, labels: list[str], sql: str, params: list):
+    """Replace the stored split by ``sql``'s table; its rows per side and class, and the rows left out."""
+    for (old,) in dataset.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
+        dataset.con.execute(f"DROP TABLE {old}")
+    dataset.con.execute(sql, params)
+    rows = dataset.con.execute(f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
     counts = {"train": {l: 0 for l in labels}, "test": {l: 0 for l in labels}}
     for test, label, n in rows:
         counts["test" if test else "train"][label] = int(n)
-    excluded = dataset.n_rows - sum(n for _, _, n in rows)
-    return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
-                 test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id)
+    return counts, dataset.n_rows - sum(n for _, _, n in rows)
+
+
+def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str], label_sql: str,
+                test_size: float, seed: int, order: TimeOrder, split_id: int) -> Split:
+    schema = dataset.schema
+    name = order.column
+    if name not in schema:
+        raise DataError(f"unknown time column {name!r}{schema.suggest(name)}")
+    if name == target:
+        raise DataError(f"the time column {name!r} is the target")
+    kind = schema.kind(name)
+    if kind not in (NUMERIC, TEMPORAL):
+        raise DataError(f"time column {name!r} is {schema.type_of(name)}: it must be a number or a date/time")
+    if not (isinstance(order.gap, (int, float)) and math.isfinite(order.gap) and order.gap >= 0):
+        raise DataError(f"the gap must be a number ≥ 0, not {order.gap!r}")
+    t = column(name).sql("duckdb")
+    valid = f"{label_sql} IS NOT NULL AND {t} IS NOT NULL" + (f" AND NOT isnan({t})" if kind == NUMERIC else "")
+    with dataset.lock:
+        cutoff = order.cutoff
+        if cutoff is None:
+            (n,) = dataset.con.execute(f"SELECT count(*) FROM {TABLE} WHERE {valid}").fetchone()
+            if n < 2:
+                raise DataError(f"time column {name!r} has fewer than two rows with a time and a label")
+            k = min(n - 1, max(1, int(n - int(Decimal(str(test_size)) * n + Decimal("0.5")))))
+            (cutoff,) = dataset.con.execute(
+                f"SELECT {t} FROM {TABLE} WHERE {valid} ORDER BY {t}, rowid LIMIT 1 OFFSET {k}").fetchone()
+        cutoff = _time_value(dataset, name, kind, cutoff)
+        cut = f"CAST(? AS {schema.type_of(name)})" if kind == TEMPORAL else "CAST(? AS DOUBLE)"
+        after = f"{cut} + to_seconds(CAST(? AS DOUBLE) * 86400)" if kind == TEMPORAL else f"{cut} + CAST(? AS DOUBLE)"
+        table = split_table(split_id)
+        sql = f"""
+            CREATE TABLE {table} AS
+            SELECT d.*, d.rowid AS __rs_row, {label_sql} AS __rs_label,
+                   CAST(list_position(?, {label_sql}) - 1 AS INTEGER) AS __rs_y,
+                   CAST({t} >= {cut} AS UTINYINT) AS __rs_test
+            FROM {TABLE} d
+            WHERE {valid} AND ({t} < {cut} OR {t} >= {after})
+            ORDER BY d.rowid
+        """
+        params = [labels, str(cutoff), str(cutoff), str(cutoff), float(order.gap)]
+        try:
+            counts, excluded = _store(dataset, table, labels, sql, params)
+        except duckdb.Error as err:
+            raise DataError(f"the out-of-time split failed: {duckdb_message(err)}") from None
+    for side in ("train", "test"):
+        if not sum(counts[side].values()):
+            raise DataError(f"cutoff {cutoff} on {name!r} leaves no {side} rows")
+    return Split(dataset=dataset, target=target, positive=positive, labels=labels, test_size=test_size,
+                 seed=seed, counts=counts, excluded=excluded, id=split_id,
+                 time=TimeOrder(name, cutoff, float(order.gap)))
+
+
+def _time_value(dataset: "Dataset", name: str, kind: str, value):
+    """A cutoff as the column's kind reads it: a number, or DuckDB's text of a date/time."""
+    if kind == NUMERIC:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise DataError(f"the cutoff on {name!r} must be a number, not {value!r}") from None
+        if not math.isfinite(number):
+            raise DataError(f"the cutoff on {name!r} must be a finite number, not {value!r}")
+        return int(number) if number.is_integer() else number
+    try:
+        (text,) = dataset.con.execute(f"SELECT CAST(CAST(? AS {dataset.schema.type_of(name)}) AS VARCHAR)",
+                                      [str(value)]).fetchone()
+    except duckdb.Error:
+        raise DataError(f"the cutoff on {name!r} must be a {dataset.schema.type_of(name).lower()}, "
+                        f"not {value!r}") from None
+    return text

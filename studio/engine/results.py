@@ -49,7 +49,9 @@ class Evaluation:
         return {"dataset": s.dataset.label, "target": s.target, "positive": s.positive,
                 "split": {"test_size": s.test_size, "seed": s.seed, "excluded_rows": s.excluded,
                           "train_rows": sum(s.counts["train"].values()),
-                          "test_rows": sum(s.counts["test"].values())},
+                          "test_rows": sum(s.counts["test"].values()),
+                          "kind": "random" if s.time is None else "time", "description": s.describe(),
+                          **({"time": s.time.to_dict()} if s.time is not None else {})},
                 **{side: self.sides[side].to_dict() for side in SIDES}}
 
 
