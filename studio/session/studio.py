@@ -15,7 +15,7 @@ from ..data.folders import uploads_dir
 from ..data.limits import LoadLimits
 from ..data.dataset import Dataset
 from ..data.profile import profile
-from ..data.split import Split
+from ..data.split import Split, TimeOrder
 from ..engine.evaluate import Evaluation, cumulative, evaluate
 from ..rules.history import History
 from ..rules.merge import rebase
@@ -33,6 +33,18 @@ class SplitChoice:
     positive: object = None
     test_size: float = 0.5
     seed: int = 0
+    time_column: str | None = None  # an out-of-time split on this column (None: random, stratified)
+    cutoff: object = None           # None: the last test_size share of rows in time order test
+    gap: float = 0.0
+
+    @property
+    def by_time(self) -> TimeOrder | None:
+        return None if self.time_column is None else TimeOrder(self.time_column, self.cutoff, self.gap)
+
+    @classmethod
+    def from_state(cls, state: dict) -> "SplitChoice":
+        return cls(state["target"], state.get("positive"), state.get("test_size", 0.5), state.get("seed", 0),
+                   state.get("time_column"), state.get("cutoff"), state.get("gap", 0.0))
 
 
 class StudioSession:
@@ -65,8 +77,7 @@ class StudioSession:
         if state:
             try:
                 source = allowed_source(state["source"])
-                choice = SplitChoice(state["target"], state.get("positive"), state.get("test_size", 0.5),
-                                     state.get("seed", 0))
+                choice = SplitChoice.from_state(state)
                 session.open(source, choice, name=state.get("name"))
                 return session
             except Exception as err:  # a file that moved, no longer loads, or is not allowed
@@ -84,7 +95,7 @@ class StudioSession:
             if choice is None:
                 choice = SplitChoice(dataset.suggested_target or dataset.columns[-1], dataset.suggested_positive)
             split = dataset.split(choice.target, positive=choice.positive,
-                                  test_size=choice.test_size, seed=choice.seed)
+                                  test_size=choice.test_size, seed=choice.seed, by_time=choice.by_time)
         except Exception:
             dataset.close()
             raise
@@ -101,7 +112,7 @@ class StudioSession:
     def resplit(self, choice: SplitChoice) -> None:
         """A new target, positive label, test fraction or seed on the current dataset."""
         split = self.dataset.split(choice.target, positive=choice.positive,
-                                   test_size=choice.test_size, seed=choice.seed)
+                                   test_size=choice.test_size, seed=choice.seed, by_time=choice.by_time)
         target_changed = split.target != self.split.target
         self.split = split
         self._evaluations.clear()
@@ -115,7 +126,9 @@ class StudioSession:
     @property
     def choice(self) -> SplitChoice:
         s = self.split
-        return SplitChoice(s.target, self.native_label(s.positive), s.test_size, s.seed)
+        t = s.time
+        return SplitChoice(s.target, self.native_label(s.positive), s.test_size, s.seed,
+                           *((t.column, t.cutoff, t.gap) if t else ()))
 
     def native_label(self, label: str):
         """A canonical class label as the JSON value rules use (1, "yes", true)."""
@@ -159,7 +172,9 @@ class StudioSession:
         s = self.split
         self.workspace.save_state({"source": self.source, "name": self.source_name, "target": s.target,
                                    "positive": self.native_label(s.positive),
-                                   "test_size": s.test_size, "seed": s.seed})
+                                   "test_size": s.test_size, "seed": s.seed,
+                                   **({"time_column": s.time.column, "cutoff": s.time.cutoff, "gap": s.time.gap}
+                                      if s.time is not None else {})})
 
     # ---- rules ----------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import studio
+from studio.data.split import TimeOrder
 from studio.rules import rule
 
 from tests.support.app_page import shown
@@ -190,6 +191,29 @@ def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path, mon
     at.number_input(key="split_test_size").set_value(0.3)  # a form: submitted with Apply
     next(b for b in at.button if b.label == "Apply").click().run()
     assert "test fraction 0.3" in "".join(c.value for c in at.sidebar.caption)
+
+
+def test_data_page_splits_out_of_time_and_the_workspace_keeps_it(workspace):
+    at = app("timed1")
+    at.switch_page("pages/data.py").run()
+    at.radio(key="split_kind").set_value("out of time")
+    at.selectbox(key="split_time").set_value("Time")
+    at.text_input(key="split_cutoff").set_value("100000")
+    at.number_input(key="split_gap").set_value(600.0)
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert not at.exception and not at.error
+    split = studio.load("creditcard-synthetic").split("Class", positive=1,
+                                                     by_time=TimeOrder("Time", 100000, 600.0))
+    said = "".join(c.value for c in at.sidebar.caption)
+    assert split.describe() in said and "out of time on Time: train before 100000, then 600 left out" in said
+    again = app("timed1")  # a new session on the same workspace: the same split
+    again.switch_page("pages/data.py").run()
+    assert split.describe() in "".join(c.value for c in again.sidebar.caption)
+    assert again.radio(key="split_kind").value == "out of time"
+    again.text_input(key="split_cutoff").set_value("noon")
+    next(b for b in again.button if b.label == "Apply").click().run()
+    assert "The split was not changed: the cutoff on 'Time' must be a number, not 'noon'" in shown(again.error[0].value)
+    assert split.describe() in "".join(c.value for c in again.sidebar.caption)
 
 
 @pytest.mark.parametrize("page, title", [("pages/explore.py", "Explore"), ("pages/export.py", "Export")])
