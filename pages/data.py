@@ -11,6 +11,7 @@ from studio.data.bundled import BUNDLED
 from studio.data.schema import NUMERIC, TEMPORAL
 from studio.data.folders import available_file, server_files_enabled
 from studio.data.uploads import store_upload
+from studio.engine.money import MoneySettings
 from studio.errors import StudioError
 from studio.session.studio import SplitChoice
 
@@ -154,6 +155,40 @@ with st.form("split_form", border=True):
                "defaults to the minority class.")
 if len(classes) > MAX_CLASSES:
     st.warning(f"{code(target)} has {len(classes):,} distinct values: is it really the label?")
+
+# ---- money
+NO_AMOUNT = "(none)"
+
+
+def apply_amounts() -> None:
+    column = st.session_state["money_column"]
+    try:
+        s.choose_amounts(None if column == NO_AMOUNT else MoneySettings(
+            column, float(st.session_state["money_cost"]), float(st.session_state["money_caught"]),
+            float(st.session_state["money_false"])))
+        st.session_state["data_notice"] = ("Amounts are off." if column == NO_AMOUNT else
+                                           f"Amounts from {code(column)} are shown beside precision and recall.")
+    except StudioError as err:
+        st.session_state["data_error"] = f"The amounts were not changed: {err}"
+
+
+money_now = s.amounts.settings
+with st.expander("Money: judge the rules by amounts too" + (f" · now {money_now.column}" if money_now else ""),
+                 expanded=money_now is not None):
+    with st.form("money_form", border=False):
+        m1, m2, m3, m4 = st.columns([2, 1.2, 1.2, 1.2])
+        amounts = [NO_AMOUNT] + [c for c in columns if s.dataset.schema.kind(c) == NUMERIC and c != s.split.target]
+        m1.selectbox("Amount column", amounts, key="money_column",
+                     index=amounts.index(money_now.column) if money_now and money_now.column in amounts else 0)
+        m2.number_input("Review cost per alert", min_value=0.0, value=money_now.review_cost if money_now else 0.0,
+                        key="money_cost")
+        m3.number_input("Share of a caught amount saved", min_value=0.0, max_value=1.0, step=0.1,
+                        value=money_now.caught_share if money_now else 1.0, key="money_caught")
+        m4.number_input("Share of a false alert's amount lost", min_value=0.0, max_value=1.0, step=0.1,
+                        value=money_now.false_alert_share if money_now else 0.0, key="money_false")
+        st.form_submit_button("Apply", on_click=apply_amounts)
+        st.caption("Net benefit = saved share × amount caught − review cost × alerts − lost share × false-alert "
+                   "amount. A row with no amount counts 0; negative amounts are refused.")
 
 # ---- class balance and schema
 left, right = st.columns([1.5, 3])

@@ -263,7 +263,7 @@ for col, name in ((left, "test"), (right, "train")):
         st.table(literal_table(confusion_table(side)))
 
 if rules.rules:
-    per_rule_table(rules, current, shadows)
+    per_rule_table(rules, current, shadows, s.amounts.report(s.split, rules))
     points = s.cumulative("test")
     st.markdown("**Test precision, recall and F1 as the enabled rules are applied in order** (0: default only)")
     curve = pd.DataFrame({"precision": [p.precision for p in points], "recall": [p.recall for p in points],

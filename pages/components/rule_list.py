@@ -67,8 +67,9 @@ def set_aside_panel(aside: list, forget) -> None:
         st.button("Forget the rules set aside", on_click=forget, key="forget_set_aside")
 
 
-def per_rule_table(rules, current, shadows: dict) -> None:
-    """Each rule's figures in first-hit order (test, with train precision beside), and the overlaps."""
+def per_rule_table(rules, current, shadows: dict, amounts=None) -> None:
+    """Each rule's figures in first-hit order (test, with train precision beside; with ``amounts``, the
+    amount it catches and its false-alert amount), and the overlaps."""
     st.markdown("**Per rule, in first-hit order**")
     train_stats, test_stats = current.train.rules, current.test.rules
     table = pd.DataFrame([{
@@ -77,13 +78,17 @@ def per_rule_table(rules, current, shadows: dict) -> None:
         "train precision": score_text(train_stats[r.index].precision), "share of positives": r.positive_share,
         "F1 if toggled": r.toggled.f1, "ΔF1 if toggled": r.delta_f1,
         "left to it by the rules above": shadows[r.index].describe(rules.names()) if r.index in shadows else "",
+        **({"amount caught": amounts["test"].rules[r.index].caught,
+            "false-alert amount": amounts["test"].rules[r.index].false_alerts} if amounts else {}),
     } for r in test_stats]).set_index("#")
     st.dataframe(table, width="stretch", column_config={
         "precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
         "train precision": st.column_config.TextColumn(help="– where the rule takes no rows"),
         "share of positives": st.column_config.NumberColumn(format="percent"),
         "F1 if toggled": st.column_config.NumberColumn(format="%.4f"),
-        "ΔF1 if toggled": st.column_config.NumberColumn(format="%+.4f")})
+        "ΔF1 if toggled": st.column_config.NumberColumn(format="%+.4f"),
+        "amount caught": st.column_config.NumberColumn(format="%.2f"),
+        "false-alert amount": st.column_config.NumberColumn(format="%.2f")})
     ov = current.test.overlaps
     st.caption(f"Test overlaps: {ov.rows:,} rows matched by more than one enabled rule; "
                f"{ov.conflicts:,} by rules with different labels.")

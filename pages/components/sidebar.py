@@ -13,6 +13,7 @@ from .format import code, literal
 HEADLINE_CSS = """<style>
 .headline {display: flex; gap: 0.6rem; flex-wrap: wrap; font-size: 0.9rem}
 .headline b {display: block; font-size: 1.25rem; font-weight: 600}
+.amounts {font-size: 0.85rem; margin-top: 0.4rem}
 </style>"""
 
 
@@ -42,5 +43,14 @@ def sidebar(s: StudioSession, pages) -> None:
             f'<span>Precision <b data-metric="precision">{pos.precision:.4f}</b></span>'
             f'<span>Recall <b data-metric="recall">{pos.recall:.4f}</b></span>'
             f'<span>F1 <b data-metric="f1">{pos.f1:.4f}</b></span></div>', unsafe_allow_html=True)
+        amounts = s.amounts.report(s.split, s.rules) if s.amounts.settings else None
+        if amounts is not None:
+            m = amounts["test"]
+            share = "–" if m.recall is None else f"{m.recall:.1%}"
+            st.markdown(
+                f'<div class="amounts" data-testid="amounts">Amount caught <b>{m.caught:,.2f}</b> ({share} of '
+                f'{m.positive_amount:,.2f}) · false alerts {m.false_alerts:,.2f} · {m.alerts:,} alerts '
+                f'({m.alerts_per_1000:.2f} per 1,000) · net benefit <b>{m.net_benefit:,.2f}</b></div>',
+                unsafe_allow_html=True)
         n_on = len(s.rules.enabled_rules)
         st.caption(f"{n_on} of {len(s.rules.rules)} rules enabled · default {code(s.rules.default)}")

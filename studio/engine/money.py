@@ -104,8 +104,9 @@ def check_amount_column(split: Split, column: str) -> None:
     if schema.kind(column) != NUMERIC:
         raise DataError(f"amount column {column!r} is not numeric ({schema.type_of(column)})")
     x = _amount_sql(split, column)
-    negative, infinite = split.dataset.con.execute(
-        f"SELECT count_if({x} < 0), count_if(isinf({x})) FROM {split.table}").fetchone()
+    with split.dataset.lock:  # one query at a time per connection
+        negative, infinite = split.dataset.con.execute(
+            f"SELECT count_if({x} < 0), count_if(isinf({x})) FROM {split.table}").fetchone()
     if negative:
         raise DataError(f"amount column {column!r} has {negative:,} negative values: amounts must be ≥ 0 "
                         "(refunds and reversals are not amounts at risk)")

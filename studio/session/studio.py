@@ -6,7 +6,7 @@ connection): two users never see each other's data or rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -15,36 +15,18 @@ from ..data.folders import uploads_dir
 from ..data.limits import LoadLimits
 from ..data.dataset import Dataset
 from ..data.profile import profile
-from ..data.split import Split, TimeOrder
+from ..data.split import Split
 from ..engine.evaluate import Evaluation, cumulative, evaluate
 from ..rules.history import History
 from ..rules.merge import rebase
 from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset, condition_problems
+from .amounts import Amounts
+from .choice import SplitChoice
 from .cache import SplitCache
 from .sources import allowed_source, touch_if_upload
 from .expiry import expire_now_and_then
 from .workspace import Workspace
-
-
-@dataclass(frozen=True)
-class SplitChoice:
-    target: str
-    positive: object = None
-    test_size: float = 0.5
-    seed: int = 0
-    time_column: str | None = None  # an out-of-time split on this column (None: random, stratified)
-    cutoff: object = None           # None: the last test_size share of rows in time order test
-    gap: float = 0.0
-
-    @property
-    def by_time(self) -> TimeOrder | None:
-        return None if self.time_column is None else TimeOrder(self.time_column, self.cutoff, self.gap)
-
-    @classmethod
-    def from_state(cls, state: dict) -> "SplitChoice":
-        return cls(state["target"], state.get("positive"), state.get("test_size", 0.5), state.get("seed", 0),
-                   state.get("time_column"), state.get("cutoff"), state.get("gap", 0.0))
 
 
 class StudioSession:
@@ -64,6 +46,7 @@ class StudioSession:
         self._evaluations: dict = {}
         self._profiles: tuple | None = None
         self._cache: SplitCache | None = None
+        self.amounts = Amounts()  # the money settings and amount-weighted figures
 
     # ---- start ----------------------------------------------------------------
     @classmethod
@@ -79,6 +62,7 @@ class StudioSession:
                 source = allowed_source(state["source"])
                 choice = SplitChoice.from_state(state)
                 session.open(source, choice, name=state.get("name"))
+                session.choose_amounts(state.get("money"))
                 return session
             except Exception as err:  # a file that moved, no longer loads, or is not allowed
                 session.notices.append(f"The last dataset was not reopened ({err}); the default dataset is open.")
@@ -104,7 +88,7 @@ class StudioSession:
         self.source_name = name
         self._evaluations.clear()
         self.history = History(self._restored_rules())
-        self._save_state()
+        self._split_changed()
         if old is not None and old is not dataset:
             old.close()
         self.warm_cache()
@@ -120,7 +104,7 @@ class StudioSession:
             self.history = History(self._restored_rules())
         else:  # the same rules, saved with the new positive label
             self._commit(lambda latest: latest)
-        self._save_state()
+        self._split_changed()
         self.warm_cache()
 
     @property
@@ -168,13 +152,28 @@ class StudioSession:
             rules, self.revision = self.workspace.update_rules(self.rules_key, lambda latest, revision: rules)
         return rules
 
+    def choose_amounts(self, settings) -> None:
+        """Money settings (a :class:`MoneySettings`, their saved dict, or None); a bad saved entry is
+        dropped with a notice, bad new ones raise."""
+        if isinstance(settings, dict) or settings is None and self.amounts.settings is None:
+            note = self.amounts.restore(settings, self.split)
+            self.notices.extend([note] if note else [])
+        else:
+            self.amounts.choose(self.split, settings)
+        self._save_state()
+
+    def _split_changed(self) -> None:
+        note = self.amounts.follow(self.split)  # the amount column may not be in the new data
+        self.notices.extend([note] if note else [])
+        self._save_state()
+
     def _save_state(self) -> None:
         s = self.split
         self.workspace.save_state({"source": self.source, "name": self.source_name, "target": s.target,
                                    "positive": self.native_label(s.positive),
                                    "test_size": s.test_size, "seed": s.seed,
                                    **({"time_column": s.time.column, "cutoff": s.time.cutoff, "gap": s.time.gap}
-                                      if s.time is not None else {})})
+                                      if s.time is not None else {}), **self.amounts.state()})
 
     # ---- rules ----------------------------------------------------------------
     @property

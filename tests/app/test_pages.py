@@ -216,6 +216,32 @@ def test_data_page_splits_out_of_time_and_the_workspace_keeps_it(workspace):
     assert split.describe() in "".join(c.value for c in again.sidebar.caption)
 
 
+def test_amounts_chosen_on_the_data_page_show_in_the_sidebar_and_per_rule(workspace, credit_split, tutorial_rules):
+    from studio.engine.money import MoneySettings, money
+
+    at = app("money1")
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="money_column").set_value("V1")
+    next(b for b in at.button if b.label == "Apply" and b.key and "money" in b.key).click().run()
+    assert "The amounts were not changed: amount column 'V1' has" in shown(at.error[0].value)
+    at.selectbox(key="money_column").set_value("Amount")
+    at.number_input(key="money_cost").set_value(5.0)
+    next(b for b in at.button if b.label == "Apply" and b.key and "money" in b.key).click().run()
+    assert not at.error
+    s = at.session_state["studio"]
+    s.apply(tutorial_rules)
+    at.switch_page("pages/rules.py").run()
+    expected = money(credit_split, s.rules, MoneySettings("Amount", review_cost=5.0))["test"]
+    line = next(m.value for m in at.sidebar.markdown if 'data-testid="amounts"' in m.value)
+    assert f"Amount caught <b>{expected.caught:,.2f}</b>" in line
+    assert f"net benefit <b>{expected.net_benefit:,.2f}</b>" in line and f"{expected.alerts:,} alerts" in line
+    table = next(d.value for d in at.dataframe if "amount caught" in d.value.columns)
+    assert list(table["amount caught"]) == [r.caught for r in expected.rules]
+    again = app("money1")  # the workspace keeps the choice
+    again.switch_page("pages/rules.py").run()
+    assert any('data-testid="amounts"' in m.value for m in again.sidebar.markdown)
+
+
 @pytest.mark.parametrize("page, title", [("pages/explore.py", "Explore"), ("pages/export.py", "Export")])
 def test_other_pages_render(workspace, page, title):
     at = app()
