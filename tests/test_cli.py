@@ -69,6 +69,17 @@ def test_evaluate_on_an_out_of_time_split(rules_file, tutorial_rules, capsys):
     assert f"split: {default.describe()}" in text
 
 
+def test_evaluate_by_period(rules_file, credit_split, tutorial_rules, capsys):
+    from studio.engine.backtest import backtest, render_backtest
+
+    path = rules_file(TUTORIAL_RULES)
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--by-period", "Time:6", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["by_period"] == json.loads(json.dumps(backtest(credit_split, tutorial_rules, "Time", "6").to_dict()))
+    assert main(["evaluate", "creditcard-synthetic", "--rules", str(path), "--by-period", "Time"]) == 0
+    assert render_backtest(backtest(credit_split, tutorial_rules, "Time")) in capsys.readouterr().out
+
+
 def test_evaluate_readable_report(rules_file, capsys):
     path = rules_file({"default": "no", "rules": [
         {"name": "past success", "when": [{"column": "poutcome", "op": "==", "value": "success"}], "then": "yes"}]})
@@ -123,6 +134,8 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
      "error: the cutoff on 'Time' must be a number, not 'noon'"),
     (["suggest", "creditcard-synthetic", "--split", "time:Time", "--gap", "-1"],
      "error: python -m studio suggest: argument --gap: must be a number ≥ 0, got -1"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--by-period", "Time:week"],
+     "error: a numeric time column is cut into 2 to 366 equal buckets, not 'week'"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amnt"],
      "error: amount column 'Amnt' is not in the data (did you mean 'Amount'?)"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "V1"],

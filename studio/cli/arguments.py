@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="share of a caught positive's amount that is saved (with --amount; default 1)")
     ev.add_argument("--false-alert-share", type=_share, default=0.0,
                     help="share of a false alert's amount counted as lost (with --amount; default 0)")
+    ev.add_argument("--by-period", metavar="COLUMN[:UNIT]",
+                    help="add each period's figures (UNIT: day, week, month, or a number of equal buckets of a "
+                         "numeric column; default auto), for the rule set and each rule, on all rows")
     ev.add_argument("--strict", action="store_true",
                     help="fail (exit 2) when a rule's label is not a class of the target, instead of warning")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..data.bundled import BUNDLED, load
 from ..data.connection import connect
 from ..data.sources import file_schema
+from ..engine.backtest import backtest, render_backtest
 from ..engine.evaluate import evaluate
 from ..engine.money import MoneySettings, money, render_money
 from ..engine.report import render
@@ -158,15 +159,21 @@ def _evaluate(args) -> str:
         amounts = money(split, rules, money_settings)
     elif args.review_cost or args.caught_share != 1.0 or args.false_alert_share:
         raise StudioError("--review-cost, --caught-share and --false-alert-share go with --amount COLUMN")
+    periods = None
+    if args.by_period:
+        column, _, unit = args.by_period.partition(":")
+        periods = backtest(split, rules, column, unit or "auto", amount=args.amount)
     report = evaluate(split, rules)
     if args.json:
         out = report.to_dict()
         if money_settings is not None:
             out["amounts"] = {"settings": asdict(money_settings),
                               **{side: m.to_dict() for side, m in amounts.items()}}
+        if periods is not None:
+            out["by_period"] = periods.to_dict()
         return json.dumps(out, indent=2, ensure_ascii=False)
-    text = render(report)
-    return text if money_settings is None else text + "\n\n" + render_money(amounts, money_settings)
+    parts = [render(report)] + ([render_money(amounts, money_settings)] if money_settings is not None else [])
+    return "\n\n".join(parts + ([render_backtest(periods)] if periods is not None else []))
 
 
 def _score(args) -> str:
