@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from pages.components.backtest_panel import backtest_panel
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import code, literal, literal_table, pct
 from pages.components.metric_tables import class_table, confusion_table
@@ -271,3 +272,5 @@ if rules.rules:
                          index=pd.Index([p.step for p in points], name="rules applied"))
     st.plotly_chart(figures.cumulative_figure(curve), key="rules_cumulative", width="stretch",
                     config={"scrollZoom": False})
+    st.markdown("**Period by period**: precision and recall of the rule set and of each rule over time")
+    backtest_panel(s)

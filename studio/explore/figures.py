@@ -193,3 +193,30 @@ def cumulative_figure(curve: pd.DataFrame, height: int = 300) -> go.Figure:
                       xaxis={"title": curve.index.name or "", "dtick": 1 if len(curve) <= 20 else None},
                       yaxis={"title": "test score", "range": [0, 1.02]}, legend={"orientation": "h", "y": 1.1})
     return fig
+
+
+PANELS = 9  # the rule set and up to 8 rules side by side
+
+
+def period_figure(bt, height: int = 260) -> go.Figure:
+    """A backtest (:class:`studio.engine.backtest.Backtest`) as small multiples: the rule set and
+    each rule, precision and recall period by period; a decaying one is titled so."""
+    from plotly.subplots import make_subplots
+
+    trends = ((bt.total,) + bt.rules)[:PANELS]
+    titles = [("⚠ " if t.decaying else "") + (t.name if len(t.name) <= 24 else t.name[:23] + "…") for t in trends]
+    fig = make_subplots(rows=1, cols=len(trends), shared_yaxes=True, subplot_titles=titles,
+                        horizontal_spacing=0.02)
+    for k, trend in enumerate(trends, start=1):
+        x = [f.period for f in trend.periods]
+        for name, color, values in (("precision", "#1f77b4", [f.precision for f in trend.periods]),
+                                    ("recall", "#d62728", [f.recall for f in trend.periods])):
+            fig.add_trace(go.Scatter(x=x, y=values, mode="lines+markers", name=name, legendgroup=name,
+                                     showlegend=k == 1, line=dict(color=color), connectgaps=False,
+                                     hovertemplate=f"{trend.name}<br>%{{x}}<br>{name} %{{y:.4f}}<extra></extra>"),
+                          row=1, col=k)
+        fig.update_xaxes(showticklabels=False, row=1, col=k)
+    fig.update_yaxes(range=[0, 1.02])
+    fig.update_annotations(font_size=11)
+    fig.update_layout(height=height, margin=dict(l=40, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.05))
+    return fig

@@ -242,6 +242,20 @@ def test_amounts_chosen_on_the_data_page_show_in_the_sidebar_and_per_rule(worksp
     assert any('data-testid="amounts"' in m.value for m in again.sidebar.markdown)
 
 
+def test_rules_page_backtests_the_rules_period_by_period(workspace, credit_split, tutorial_rules):
+    from studio.engine.backtest import backtest
+
+    at = app("periods1")
+    at.session_state["studio"].apply(tutorial_rules)
+    at.switch_page("pages/rules.py").run()
+    assert not at.exception
+    bt = backtest(credit_split, tutorial_rules, "Time")
+    said = " ".join(c.value for c in at.main.caption)
+    assert f"{len(bt.periods)} periods (8 buckets) of `Time`, from {bt.periods[0]} to {bt.periods[-1]}" in said
+    at.selectbox(key="backtest_unit").set_value("4 buckets").run()
+    assert "4 periods (4 buckets) of `Time`" in " ".join(c.value for c in at.main.caption)
+
+
 @pytest.mark.parametrize("page, title", [("pages/explore.py", "Explore"), ("pages/export.py", "Export")])
 def test_other_pages_render(workspace, page, title):
     at = app()
