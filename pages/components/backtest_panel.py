@@ -36,6 +36,7 @@ def _panel(s: StudioSession) -> None:
     side = c_side.radio("Rows", ("all", "test"), horizontal=True, key="backtest_side",
                         help="All rows: the whole history. Test: the held-out rows alone.")
     amount = s.amounts.settings.column if s.amounts.settings else None
+    s.amounts.period = (column, UNITS[unit])  # the next refresh counts its periods in the same query
     bt = s.cache.memo(("backtest", s.rules, column, UNITS[unit], side, amount),
                       lambda: backtest(split, s.rules, column, UNITS[unit], side, amount))
     st.plotly_chart(figures.period_figure(bt), key="rules_backtest", width="stretch", config={"scrollZoom": False})

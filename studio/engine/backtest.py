@@ -26,7 +26,10 @@ from ..errors import DataError
 from ..rules.model import RuleSet
 from ..rules.validate import check_ruleset
 from .compile import fired_index_sql
-from .money import EXACT, check_amount_column
+from .evaluate import Extras, first_hits, match_counts
+from .large import PAIRED_RULES
+from .money import check_amount_column
+from .sums import EXACT, amount_sql
 
 UNITS = ("auto", "day", "week", "month")
 BUCKETS = 8
@@ -89,8 +92,23 @@ def _period_sql(split: Split, column: str, unit: str) -> tuple[str, str, str]:
     if not 2 <= n <= 366:
         raise DataError(f"a numeric time column is cut into 2 to 366 equal buckets, not {unit!r}")
     bounds = f"__rs_bounds AS (SELECT min({t}) AS lo, max({t}) AS hi FROM {split.table} WHERE NOT isnan({t}))"
-    bucket = (f"least({n - 1}, CAST(floor(({t} - lo) / greatest(hi - lo, 1e-300) * {n}) AS BIGINT))")
+    bucket = (f"CASE WHEN isnan({t}) THEN NULL ELSE "
+              f"least({n - 1}, CAST(floor(({t} - lo) / greatest(hi - lo, 1e-300) * {n}) AS BIGINT)) END")
     return bucket, f"{n} buckets", bounds
+
+
+def period_extras(split: Split, column: str, unit: str = "auto", amount: str | None = None) -> tuple[Extras, str]:
+    """What the counting query needs for a backtest on ``column`` (and ``amount``), and the unit it
+    uses (``auto`` resolved: memoised per split, so that the same query text serves every refresh)."""
+    key = ("period", column, str(unit))
+    if key not in split.cache:
+        with split.dataset.lock:
+            if column == split.target:
+                raise DataError(f"the time column {column!r} is the target")
+            period, used, bounds = _period_sql(split, column, str(unit))
+        split.cache[key] = ((period, bounds), used)
+    period, used = split.cache[key]
+    return Extras(amount=amount, period=period), used
 
 
 def backtest(split: Split, rules: RuleSet, column: str, unit: str = "auto", side: str = "all",
@@ -99,16 +117,28 @@ def backtest(split: Split, rules: RuleSet, column: str, unit: str = "auto", side
     if side not in ("train", "test", "all"):
         raise DataError(f"side must be train, test or all, not {side!r}")
     check_ruleset(rules, split.dataset.schema)
+    if amount is not None:
+        check_amount_column(split, amount)
+    if len(rules.rules) <= PAIRED_RULES:  # from the metrics' own counting query
+        extras, used = period_extras(split, column, str(unit), amount)
+        counts = match_counts(split, rules, extras)
+        first, _ = first_hits(counts.matched, [i for i, r in enumerate(rules.rules) if r.enabled])
+        keep = counts.period != None  # noqa: E711 (elementwise: rows with a time)
+        if side != "all":
+            keep &= counts.test == (side == "test")
+        groups = [(p, int(y), int(h), int(n)) + ((a,) if amount else ())
+                  for p, y, h, n, a in zip(counts.period[keep], counts.label[keep], first[keep], counts.rows[keep],
+                                           counts.amount[keep] if amount else [None] * int(keep.sum()))]
+        if "buckets" in used and groups:
+            groups = [g + counts.bounds for g in groups]
+        return _assemble(split, rules, groups, column, used, side, amount is not None)
     with split.dataset.lock:
         if column == split.target:
             raise DataError(f"the time column {column!r} is the target")
         period, used, bounds = _period_sql(split, column, str(unit))
-        if amount is not None:
-            check_amount_column(split, amount)
         t = column_sql(column)
         hit = fired_index_sql(rules, split.dataset.schema).sql("duckdb")
-        money = (f", sum(CAST(coalesce(CASE WHEN isnan(CAST({column_sql(amount)} AS DOUBLE)) THEN NULL "
-                 f"ELSE CAST({column_sql(amount)} AS DOUBLE) END, 0) AS {EXACT})) AS amount") if amount else ""
+        money = f", sum(CAST({amount_sql(amount)} AS {EXACT})) AS amount" if amount else ""
         where = [f"{t} IS NOT NULL"] + ([] if side == "all" else [f"__rs_test = {int(side == 'test')}"])
         if split.dataset.schema.kind(column) == NUMERIC:
             where.append(f"NOT isnan({t})")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from decimal import Decimal
+
 import duckdb
 
 import numpy as np
@@ -13,6 +15,7 @@ from ..rules.model import RuleSet
 from ..rules.validate import check_ruleset
 from ..data.connection import duckdb_message
 from ..errors import DataError
+from .sums import EXACT, amount_sql
 from .compile import mask_words, rule_duckdb
 from .large import PAIRED_RULES, cumulative_points, shadowed, side_reports
 from .large import first_hits as large_first_hits
@@ -20,6 +23,15 @@ from .metrics import SIDES, Overlaps, RuleStats, Scores, pair_counts, side_metri
 from .results import CumulativePoint, Evaluation, SideReport
 
 _CACHE_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the counting query also groups or sums by: the exact sum of an ``amount`` column, and the
+    ``period`` of each row (SQL, and a WITH clause it needs or ''), so that the amount-weighted figures
+    and the backtest come from the same query as the metrics."""
+    amount: str | None = None
+    period: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -31,9 +43,12 @@ class MatchCounts:
     matched: np.ndarray   # bool (groups, rules): does rule i match rows of this group
     rows: np.ndarray      # rows per group
     broken: dict = field(default_factory=dict)  # rule index -> why DuckDB cannot evaluate it (it matches nothing)
+    period: np.ndarray | None = None   # with Extras.period: each group's period
+    amount: np.ndarray | None = None   # with Extras.amount: each group's exact amount (Decimal)
+    bounds: tuple | None = None        # with a period that needs them: the (low, high) its buckets cut
 
 
-def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
+def match_counts(split: Split, rules: RuleSet, extras: Extras | None = None) -> MatchCounts:
     """Run (or reuse) the one aggregate query that every metric is derived from.
 
     Rows are grouped by one BIGINT key packing which rules match (high bits),
@@ -43,11 +58,11 @@ def match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     query.
     """
     with split.dataset.lock:  # one query at a time per connection; the cache is shared by reruns
-        return _match_counts(split, rules)
+        return _match_counts(split, rules, extras or Extras())
 
 
-def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
-    key = tuple(r.when for r in rules.rules)
+def _match_counts(split: Split, rules: RuleSet, extras: Extras) -> MatchCounts:
+    key = tuple(r.when for r in rules.rules) + ((extras,) if extras != Extras() else ())
     hit = split.cache.get(key)
     if hit is not None:
         return hit
@@ -57,14 +72,14 @@ def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
     bits = 62 - low
     broken: dict[int, str] = {}
     try:
-        result = split.dataset.con.execute(_counting_sql(split, rules, bits, low, broken)).fetchnumpy()
+        result = split.dataset.con.execute(_counting_sql(split, rules, bits, low, broken, extras)).fetchnumpy()
     except duckdb.InterruptException:
         raise
     except duckdb.Error as err:  # find the rules DuckDB cannot evaluate; they match nothing
         broken = broken_rules(split, rules)
         if not broken:
             raise DataError(f"the rules cannot be evaluated: {duckdb_message(err)}") from None
-        result = split.dataset.con.execute(_counting_sql(split, rules, bits, low, broken)).fetchnumpy()
+        result = split.dataset.con.execute(_counting_sql(split, rules, bits, low, broken, extras)).fetchnumpy()
     k0 = np.asarray(result["k0"], dtype=np.int64)
     n_rules = len(rules.rules)
     matched = np.zeros((len(k0), n_rules), dtype=bool)
@@ -74,7 +89,12 @@ def _match_counts(split: Split, rules: RuleSet) -> MatchCounts:
         for k in range(min(bits, n_rules - w * bits)):
             matched[:, w * bits + k] = (mask >> k) & 1 == 1
     counts = MatchCounts(test=(k0 & 1).astype(np.int8), label=(k0 & ((1 << low) - 1)) >> 1,
-                         matched=matched, rows=np.asarray(result["n"], dtype=np.int64), broken=broken)
+                         matched=matched, rows=np.asarray(result["n"], dtype=np.int64), broken=broken,
+                         period=np.asarray(result["p"], dtype=object) if extras.period else None,
+                         amount=np.array([Decimal(a) for a in result["a"]] + [None], dtype=object)[:-1]
+                         if extras.amount else None,
+                         bounds=(float(result["lo"][0]), float(result["hi"][0]))
+                         if "lo" in result and len(result["lo"]) else None)
     if len(split.cache) >= _CACHE_LIMIT:
         split.cache.pop(next(iter(split.cache)))
     split.cache[key] = counts
@@ -107,11 +127,21 @@ def first_hit_counts(split: Split, rules: RuleSet):
         return hits, broken
 
 
-def _counting_sql(split: Split, rules: RuleSet, bits: int, low: int, broken: dict) -> str:
+def _counting_sql(split: Split, rules: RuleSet, bits: int, low: int, broken: dict,
+                  extras: Extras = Extras()) -> str:
     words = mask_words(list(rules.rules), bits, split.dataset.schema, skip=set(broken))
     cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
     cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
-    return f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
+    source, head = split.table, ""
+    if extras.period:
+        period, bounds = extras.period
+        cols.append(f"{period} AS p")
+        if bounds:
+            head, source = f"WITH {bounds} ", f"{split.table}, __rs_bounds"
+            cols += ["any_value(lo) AS lo", "any_value(hi) AS hi"]
+    if extras.amount:  # exact: decimals, read back as text
+        cols.append(f"CAST(sum(CAST({amount_sql(extras.amount)} AS {EXACT})) AS VARCHAR) AS a")
+    return f"{head}SELECT {', '.join(cols)}, count(*) AS n FROM {source} GROUP BY ALL"
 
 
 def broken_rules(split: Split, rules: RuleSet) -> dict[int, str]:
@@ -139,7 +169,7 @@ def first_hits(matched: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.nd
     return first, second
 
 
-def evaluate(split: Split, rules: RuleSet, grouped: bool | None = None) -> Evaluation:
+def evaluate(split: Split, rules: RuleSet, grouped: bool | None = None, extras: Extras | None = None) -> Evaluation:
     """Confusion matrices, per-class and averaged scores, per-rule effects and overlaps,
     for train, test and all rows. Exactly equal to scikit-learn's numbers.
 
@@ -151,7 +181,7 @@ def evaluate(split: Split, rules: RuleSet, grouped: bool | None = None) -> Evalu
     if not grouped:
         hits, broken = first_hit_counts(split, rules)
         return Evaluation(split=split, ruleset=rules, sides=side_reports(split, rules, hits), broken=broken)
-    counts = match_counts(split, rules)
+    counts = match_counts(split, rules, extras)  # ``extras``: what the amounts and the backtest need too
     labels = split.labels
     n_rules = len(rules.rules)
     rule_labels = [split.class_label(r.then) for r in rules.rules]

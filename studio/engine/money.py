@@ -25,13 +25,15 @@ import duckdb
 import numpy as np
 
 from ..data.connection import duckdb_message
-from ..data.quoting import column_sql
 from ..data.schema import NUMERIC
 from ..data.split import Split
 from ..errors import DataError
 from ..rules.model import RuleSet
 from ..rules.validate import check_ruleset
 from .compile import fired_index_sql
+from .evaluate import Extras, first_hits, match_counts
+from .large import PAIRED_RULES
+from .sums import EXACT, amount_sql
 from .metrics import SIDES
 
 
@@ -87,23 +89,18 @@ class MoneyReport:
         return out
 
 
-def _amount_sql(split: Split, column: str) -> str:
-    """The amount of a row as DOUBLE, NULL and NaN as 0."""
-    x = f"CAST({column_sql(column)} AS DOUBLE)"
-    return f"coalesce(CASE WHEN isnan({x}) THEN NULL ELSE {x} END, 0)"
-
-
-EXACT = "DECIMAL(38, 10)"  # amounts are summed as decimals with 10 places: exact, in any order
 
 
 def check_amount_column(split: Split, column: str) -> None:
     """A clear message for an amount column that is missing, not numeric, negative or infinite."""
+    if ("amount column", column) in split.cache:  # checked once per split
+        return
     schema = split.dataset.schema
     if column not in schema:
         raise DataError(f"amount column {column!r} is not in the data{schema.suggest(column)}")
     if schema.kind(column) != NUMERIC:
         raise DataError(f"amount column {column!r} is not numeric ({schema.type_of(column)})")
-    x = _amount_sql(split, column)
+    x = amount_sql(column)
     with split.dataset.lock:  # one query at a time per connection
         negative, infinite = split.dataset.con.execute(
             f"SELECT count_if({x} < 0), count_if(isinf({x})) FROM {split.table}").fetchone()
@@ -112,16 +109,29 @@ def check_amount_column(split: Split, column: str) -> None:
                         "(refunds and reversals are not amounts at risk)")
     if infinite:
         raise DataError(f"amount column {column!r} has {infinite:,} infinite values")
+    split.cache[("amount column", column)] = True
 
 
-def money(split: Split, rules: RuleSet, settings: MoneySettings) -> dict[str, MoneyReport]:
-    """Amount-weighted figures of ``rules`` on train, test and all rows (one query)."""
+def money(split: Split, rules: RuleSet, settings: MoneySettings,
+          extras: Extras | None = None) -> dict[str, MoneyReport]:
+    """Amount-weighted figures of ``rules`` on train, test and all rows. Up to
+    :data:`~studio.engine.large.PAIRED_RULES` rules they come from the metrics' own counting query
+    (``extras``: the one the evaluation used, so that no other query runs); beyond, from a query of
+    their own."""
     check_ruleset(rules, split.dataset.schema)
+    check_amount_column(split, settings.column)
+    if len(rules.rules) <= PAIRED_RULES:
+        if extras is None or extras.amount != settings.column:
+            extras = Extras(amount=settings.column)
+        counts = match_counts(split, rules, extras)
+        first, _ = first_hits(counts.matched, [i for i, r in enumerate(rules.rules) if r.enabled])
+        return _reports(split, rules, settings, counts.test.astype(bool),
+                        np.asarray(counts.label) == split.labels.index(split.positive), first, counts.rows,
+                        counts.amount)
     with split.dataset.lock:
-        check_amount_column(split, settings.column)
         hit = fired_index_sql(rules, split.dataset.schema).sql("duckdb")
         sql = (f"SELECT __rs_test AS test, __rs_y AS y, {hit} AS hit, count(*) AS n, "
-               f"sum(CAST({_amount_sql(split, settings.column)} AS {EXACT})) AS amount "
+               f"sum(CAST({amount_sql(settings.column)} AS {EXACT})) AS amount "
                f"FROM {split.table} GROUP BY ALL")
         try:
             got = split.dataset.con.execute(sql).fetchall()
@@ -134,6 +144,13 @@ def money(split: Split, rules: RuleSet, settings: MoneySettings) -> dict[str, Mo
     hits = np.array([int(g[2]) for g in got], dtype=np.int64)
     rows = np.array([int(g[3]) for g in got], dtype=np.int64)
     amount = np.array([Decimal(g[4] or 0) for g in got] + [None], dtype=object)[:-1]  # exact decimals
+    return _reports(split, rules, settings, test, true_pos, hits, rows, amount)
+
+
+def _reports(split: Split, rules: RuleSet, settings: MoneySettings, test, true_pos, hits, rows,
+             amount) -> dict[str, MoneyReport]:
+    """Per side, from groups of rows: on the test side or not, positive or not, the rule that decides
+    them (-1: the default), their count and their exact amount."""
     gives_positive = np.array([split.class_label(r.then) == split.positive for r in rules.rules]
                               + [split.class_label(rules.default) == split.positive], dtype=bool)
     alerted = gives_positive[hits]  # hits == -1: the default's label

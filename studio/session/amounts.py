@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..data.split import Split
+from ..engine.backtest import period_extras
+from ..engine.evaluate import Extras
 from ..engine.money import MoneyReport, MoneySettings, check_amount_column, money
 from ..errors import StudioError
 from ..rules.model import RuleSet
@@ -16,7 +18,19 @@ _MEMO_LIMIT = 64
 class Amounts:
     def __init__(self):
         self.settings: MoneySettings | None = None
+        self.period: tuple[str, str] | None = None  # the backtest shown: (time column, unit)
         self._memo: dict = {}
+
+    def extras(self, split: Split) -> Extras:
+        """What the metrics' counting query also computes, so that the amounts and the backtest shown
+        need no query of their own."""
+        amount = self.settings.column if self.settings else None
+        if self.period is not None:
+            try:
+                return period_extras(split, *self.period, amount)[0]
+            except StudioError:
+                self.period = None
+        return Extras(amount=amount)
 
     def choose(self, split: Split, settings: MoneySettings | None) -> None:
         """Use ``settings`` from now on (None: no amounts); a column that cannot serve raises."""
@@ -28,6 +42,7 @@ class Amounts:
     def follow(self, split: Split) -> str | None:
         """After a new dataset or split: keep the settings if their column still serves, else drop them
         and say why."""
+        self.period = None  # the backtest's column may not be in the new data
         if self.settings is None:
             return None
         try:
@@ -61,5 +76,5 @@ class Amounts:
         if key not in self._memo:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
-            self._memo[key] = money(split, rules, self.settings)
+            self._memo[key] = money(split, rules, self.settings, self.extras(split))
         return self._memo[key]

@@ -254,7 +254,7 @@ class StudioSession:
         if ev is None:
             if len(self._evaluations) > 64:
                 self._evaluations.clear()
-            ev = self._evaluations[key] = evaluate(self.split, rules)
+            ev = self._evaluations[key] = evaluate(self.split, rules, extras=self.amounts.extras(self.split))
         stuck = [i for i in ev.broken if rules.rules[i].enabled]
         if current and stuck:  # rules DuckDB cannot evaluate are disabled and named, never an error page
             names = rules.names()
