@@ -142,3 +142,18 @@ def test_the_studios_own_column_prefix_is_reserved():
     for name in ("__rs_test", "__RS_p"):
         with pytest.raises(DataError, match="reserved column name"):
             studio.Dataset.from_dataframe(pd.DataFrame({name: [1, 2], "y": [0, 1]}))
+
+
+def test_synthetic_time_and_amount_look_like_card_traffic():
+    """Two days in seconds with a night-time dip for legitimate traffic (frauds come at any hour);
+    heavy-tailed amounts, frauds with their own: many tiny test charges, the rest larger than usual."""
+    from studio.data.synthetic import generate
+
+    frame = generate()
+    legit, fraud = frame[frame.Class == 0], frame[frame.Class == 1]
+    assert 0 <= frame.Time.min() and frame.Time.max() <= 2 * 86_400
+    night = lambda part: ((part.Time / 3600) % 24 < 6).mean()  # noqa: E731
+    assert night(legit) < 0.15 < 0.20 < night(fraud)  # an even spread would put 25 % of rows at night
+    assert legit.Amount.quantile(0.99) > 20 * legit.Amount.median()  # heavy tail
+    assert (fraud.Amount < 2).mean() > 5 * (legit.Amount < 2).mean()
+    assert fraud.Amount[fraud.Amount >= 2].median() > 3 * legit.Amount.median()
