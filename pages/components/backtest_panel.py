@@ -29,6 +29,10 @@ def _panel(s: StudioSession) -> None:
     times = [c for c in s.dataset.columns if c != split.target and schema.kind(c) in (NUMERIC, TEMPORAL)]
     if not times or not s.rules.rules:
         return
+    if not st.toggle("Show the rules period by period", key="backtest_on",
+                     help="Precision and recall of the rule set and of each rule per period of a time column."):
+        s.amounts.period = None  # the refresh need not count periods
+        return
     first = split.time.column if split.time else next((c for c in times if c.lower() in ("time", "date")), times[0])
     c_col, c_unit, c_side = st.columns([2, 1.2, 1.6], vertical_alignment="bottom")
     column = c_col.selectbox("Time column", times, index=times.index(first), key="backtest_column")

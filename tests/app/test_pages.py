@@ -249,6 +249,8 @@ def test_rules_page_backtests_the_rules_period_by_period(workspace, credit_split
     at.session_state["studio"].apply(tutorial_rules)
     at.switch_page("pages/rules.py").run()
     assert not at.exception
+    assert not any("periods (" in c.value for c in at.main.caption)  # drawn on demand
+    at.toggle(key="backtest_on").set_value(True).run()
     bt = backtest(credit_split, tutorial_rules, "Time")
     said = " ".join(c.value for c in at.main.caption)
     assert f"{len(bt.periods)} periods (8 buckets) of `Time`, from {bt.periods[0]} to {bt.periods[-1]}" in said
