@@ -25,6 +25,7 @@ PAGE = "suggest"
 # section live in session_state (the widgets are created without defaults), so they survive while
 # another section is shown.
 SETTINGS = {"suggest_objective": "f1", "suggest_beta": 1.0, "suggest_min_recall": 0.5, "suggest_min_rows": 5,
+            "suggest_budget": 2.0,
             "suggest_list_size": 8, "suggest_templates": '{".*"} <= quantile(0.01)\n{".*"} > quantile(0.99)',
             "suggest_template_sort": "lift", "suggest_model": MODELS[0], "suggest_model_threshold": 0.5}
 for key, default in SETTINGS.items():
@@ -48,19 +49,24 @@ st.session_state["suggest_section_last"] = section
 rules_key = hashlib.sha1(s.rules.to_json().encode()).hexdigest()[:10]
 
 OBJECTIVES = {"f1": "F1 of the list", "fbeta": "F-beta of the list", "precision_at_recall":
-              "precision at a minimum recall", "lift": "lift"}
+              "precision at a minimum recall", "lift": "lift", "recall_in_budget": "recall within an alert budget"}
 
 
 def objective_controls() -> dict:
     c_obj, c_param, c_rows = st.columns([2, 1.4, 1], vertical_alignment="bottom")
     objective = c_obj.selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVES.get, key="suggest_objective")
-    out = {"objective": objective, "beta": 1.0, "min_recall": 0.0}
+    out = {"objective": objective, "beta": 1.0, "min_recall": 0.0, "budget": 0.0}
     if objective == "fbeta":
         out["beta"] = float(c_param.number_input("beta", 0.1, 10.0, step=0.1, key="suggest_beta",
                                                  help="beta > 1 weighs recall more, beta < 1 precision."))
     elif objective == "precision_at_recall":
         out["min_recall"] = float(c_param.number_input("minimum recall of the list", 0.0, 1.0, step=0.05,
                                                        key="suggest_min_recall"))
+    elif objective == "recall_in_budget":
+        out["budget"] = float(c_param.number_input("alerts per 1,000 rows", 0.01, 1000.0, step=0.5,
+                                                   key="suggest_budget",
+                                                   help="What the review team can handle: the list's train alerts "
+                                                        "per 1,000 train rows stay within it."))
     out["min_rows"] = int(c_rows.number_input("min rows", 1, 10_000, key="suggest_min_rows",
                                               help="Candidates must decide at least this many train rows."))
     return out
@@ -103,7 +109,7 @@ if section == SECTIONS[0]:
         params = objective_controls()
         with st.spinner("Scanning thresholds, trees and value sets…"):
             found = ex.suggestions(s.rules, params["objective"], params["beta"], params["min_recall"],
-                                   params["min_rows"], top=25)
+                                   params["min_rows"], top=25, budget=params["budget"])
         st.caption(f"{len(found)} best candidates for the rows the {len(s.rules.enabled_rules)} enabled rules leave "
                    "undecided (one threshold per numeric column and direction, value sets of text columns, "
                    "paths of depth-2 and depth-3 trees), each making the list better on train; the score is the "
@@ -135,7 +141,7 @@ elif section == SECTIONS[1]:
             st.success(st.session_state.pop(f"{PAGE}_notice"))
         if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):
             st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"],
-                                                    params["min_rows"], params["min_recall"])
+                                                    params["min_rows"], params["min_recall"], params["budget"])
         asked = st.session_state.get("suggest_list_for")
         if asked is not None and asked[0] != s.rules:
             st.info("The rules changed since the list was built: build it again for the rules as they are now.")

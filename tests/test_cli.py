@@ -134,6 +134,8 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
      "error: the cutoff on 'Time' must be a number, not 'noon'"),
     (["suggest", "creditcard-synthetic", "--split", "time:Time", "--gap", "-1"],
      "error: python -m studio suggest: argument --gap: must be a number ≥ 0, got -1"),
+    (["suggest", "creditcard-synthetic", "--objective", "recall_in_budget"],
+     "error: --objective recall_in_budget needs --budget (alerts per 1,000 train rows)"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--by-period", "Time:week"],
      "error: a numeric time column is cut into 2 to 366 equal buckets, not 'week'"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amnt"],

@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--objective", default="f1", choices=list(OBJECTIVES))
     sg.add_argument("--beta", type=_finite_positive, default=1.0, help="beta of F-beta (with --objective fbeta)")
     sg.add_argument("--min-recall", type=_share, default=0.0, help="with --objective precision_at_recall")
+    sg.add_argument("--budget", type=_finite_positive, default=None,
+                    help="with --objective recall_in_budget: alerts per 1,000 train rows the list may raise")
     sg.add_argument("--top", type=_positive, default=20, help="how many candidates (default 20)")
     _split_arguments(sg)
     how = sg.add_mutually_exclusive_group()

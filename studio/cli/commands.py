@@ -122,9 +122,11 @@ def _suggest(args) -> str:
         for problem in label_problems(rules, split):
             print(f"warning: {problem}", file=sys.stderr)
     where = f"the rows {'the rules leave undecided' if rules else 'of'} {split.dataset.label}"
+    if args.objective == "recall_in_budget" and not args.budget:
+        raise StudioError("--objective recall_in_budget needs --budget (alerts per 1,000 train rows)")
     if args.build_list is not None:
         built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta,
-                             min_recall=args.min_recall)
+                             min_recall=args.min_recall, budget=args.budget)
         return json.dumps(built.to_dict(), indent=2, ensure_ascii=False)
     if args.template:
         found = template_metrics(split, args.template, rules).drop(columns=["when"])
@@ -137,7 +139,7 @@ def _suggest(args) -> str:
                 shown[name] = [show(v, name) for v in shown[name]]
         return head + "\n" + shown.to_string(index=False)
     found = suggestions(split, rules, objective=args.objective, top=args.top, beta=args.beta,
-                        min_recall=args.min_recall).drop(columns=["when"])
+                        min_recall=args.min_recall, budget=args.budget).drop(columns=["when"])
     if args.json:
         return _records(found)
     head = (f"{len(found)} candidates for {where}, target {split.target} = {split.positive}; "

@@ -8,15 +8,23 @@ import pandas as pd
 
 from .candidates import Scan
 
-OBJECTIVES = ("f1", "fbeta", "precision_at_recall", "lift")
+OBJECTIVES = ("f1", "fbeta", "precision_at_recall", "lift", "recall_in_budget")
+
+
+def within_budget(fired, rows: int, budget: float):
+    """Whether a list raising ``fired`` alerts on ``rows`` train rows stays within ``budget`` alerts
+    per 1,000 rows."""
+    return np.asarray(fired, dtype=float) * 1000 <= budget * rows
 
 
 def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: float = 0.0,
-          min_rows: int = 1) -> pd.DataFrame:
+          min_rows: int = 1, budget: float = 0.0) -> pd.DataFrame:
     """Each candidate's train precision, recall and lift on its own, and the rule list's train F1
     with the candidate added after the current rules (``list_f1``); ranked best first by the
     objective: ``f1`` and ``fbeta`` (with ``beta``) of the list with the candidate, ``precision_at_recall``
-    (the candidate's precision where the list reaches ``min_recall``, else -inf), or ``lift``."""
+    (the candidate's precision where the list reaches ``min_recall``, else -inf), ``lift``, or
+    ``recall_in_budget`` (the list's recall where its alerts stay within ``budget`` per 1,000 train
+    rows, else -inf)."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
     out = scan.candidates.copy()
@@ -38,6 +46,8 @@ def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: floa
     elif objective == "precision_at_recall":
         value = np.where(out["list_recall"].to_numpy() >= min_recall, np.nan_to_num(out["precision"], nan=0.0),
                          -np.inf)
+    elif objective == "recall_in_budget":
+        value = np.where(within_budget(list_fired, scan.rows, budget), out["list_recall"].to_numpy(), -np.inf)
     else:
         value = np.nan_to_num(out["lift"].to_numpy(), nan=0.0)
     out["objective"] = np.where(fired >= min_rows, value, -np.inf)
@@ -45,11 +55,12 @@ def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: floa
 
 
 def improves(scored: pd.DataFrame, scan: Scan, objective: str = "f1", beta: float = 1.0,
-             min_recall: float = 0.0) -> np.ndarray:
+             min_recall: float = 0.0, budget: float = 0.0) -> np.ndarray:
     """Which scored candidates make the rule list better on train by the named objective, judged on
     the list: a higher F1 or F-beta; for precision at recall, the list reaching ``min_recall`` with a
     higher precision than now (any precision, if it does not reach it now); for lift, a higher
-    precision of the list (its lift over the base rate)."""
+    precision of the list (its lift over the base rate); for recall in budget, a higher recall with
+    the list's alerts within the budget."""
     p, tp, fired = scan.positives, scan.listed_tp, scan.listed_fired
     list_tp = scan.listed_tp + scored["train_tp"].to_numpy(float)
     list_fired = scan.listed_fired + scored["train_fired"].to_numpy(float)
@@ -63,6 +74,8 @@ def improves(scored: pd.DataFrame, scan: Scan, objective: str = "f1", beta: floa
         new_precision = np.where(list_fired > 0, list_tp / list_fired, 0.0)
         if objective == "lift":
             return new_precision > now_precision
+        if objective == "recall_in_budget":
+            return within_budget(list_fired, scan.rows, budget) & (list_tp > tp)
         reaches = (list_tp / p if p else np.zeros(len(scored))) >= min_recall
         reached_now = (tp / p if p else 0.0) >= min_recall
         return reaches & ((new_precision > now_precision) if reached_now else True)

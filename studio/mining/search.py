@@ -43,7 +43,7 @@ def candidate_rule(row, label, name: str = "") -> Rule:
 
 def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8, objective: str = "f1",
                  beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None,
-                 trees: bool = True, tree_depth: int = 2, min_recall: float = 0.0) -> RuleSet:
+                 trees: bool = True, tree_depth: int = 2, min_recall: float = 0.0, budget: float = 0.0) -> RuleSet:
     """A whole ordered list, proposed greedily on the train split: after the given rules, add the
     candidate (one threshold; with ``trees`` also a set of text values, or a conjunction read off trees
     of ``tree_depth`` fitted on the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
@@ -55,11 +55,12 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
     best = -math.inf
     for _ in range(max_rules):
         scan = scan_thresholds(split, current, columns)
-        ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
+        ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows, budget=budget)
         if trees:
             counted = conjunctions(split, current, columns, (tree_depth,))
             if len(counted):
                 tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_recall=min_recall,
+                                    budget=budget,
                                     min_rows=min_rows)
                 ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
                     "objective", ascending=False, kind="stable").reset_index(drop=True)
@@ -78,7 +79,7 @@ def _native_default(split: Split):
 
 
 def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,
-                beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5,
+                beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5, budget: float = 0.0,
                 columns: list[str] | None = None) -> pd.DataFrame:
     """The best candidates for the rows ``rules`` leave undecided, learned and ranked on train: one
     threshold, a conjunction of up to three conditions read off trees of depth 2 and 3, or a set of
@@ -86,12 +87,13 @@ def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1
     where train and test precision differ by more than 0.1. Only candidates that make the list better
     on train by the objective are listed (:func:`.objectives.improves`)."""
     scan = scan_thresholds(split, rules, columns)
-    ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows)
+    ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows, budget=budget)
     counted = conjunctions(split, rules, columns, (2, 3))
     if len(counted):
         ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
-                                          min_recall=min_recall, min_rows=min_rows)], ignore_index=True)
-    ranked = ranked[np.isfinite(ranked["objective"]) & improves(ranked, scan, objective, beta, min_recall)]
+                                          min_recall=min_recall, min_rows=min_rows, budget=budget)],
+                           ignore_index=True)
+    ranked = ranked[np.isfinite(ranked["objective"]) & improves(ranked, scan, objective, beta, min_recall, budget)]
     ranked = ranked.sort_values("objective", ascending=False, kind="stable")  # only what makes the list better
     best = ranked.head(top).reset_index(drop=True)
     when = readable_conditions(split, [r["when"] if isinstance(r.get("when"), tuple) else

@@ -87,15 +87,15 @@ class SplitCache:
 
     # ---- the values the Suggest page shows ----------------------------------
     def suggestions(self, rules: RuleSet, objective: str = "f1", beta: float = 1.0, min_recall: float = 0.0,
-                    min_rows: int = 5, top: int = 20):
-        return self.memo(("suggestions", rules, objective, beta, min_recall, min_rows, top),
-                         lambda: suggestions(self.split, rules, objective, top, beta, min_recall, min_rows))
+                    min_rows: int = 5, top: int = 20, budget: float = 0.0):
+        return self.memo(("suggestions", rules, objective, beta, min_recall, min_rows, top, budget),
+                         lambda: suggestions(self.split, rules, objective, top, beta, min_recall, min_rows, budget))
 
     def rule_list(self, rules: RuleSet, max_rules: int = 8, objective: str = "f1", beta: float = 1.0,
-                  min_rows: int = 5, min_recall: float = 0.0) -> RuleSet:
-        return self.memo(("rule list", rules, max_rules, objective, beta, min_rows, min_recall),
+                  min_rows: int = 5, min_recall: float = 0.0, budget: float = 0.0) -> RuleSet:
+        return self.memo(("rule list", rules, max_rules, objective, beta, min_rows, min_recall, budget),
                          lambda: greedy_rules(self.split, rules, max_rules, objective, beta, min_rows,
-                                              min_recall=min_recall))
+                                              min_recall=min_recall, budget=budget))
 
     def templates(self, texts: tuple[str, ...], rules: RuleSet):
         return self.memo(("templates", texts, rules), lambda: template_metrics(self.split, list(texts), rules))

@@ -59,7 +59,7 @@ def test_a_picked_candidate_is_edited_then_added(workspace, credit_split):
     (table,) = at.dataframe
     assert list(table.value["rule"]) == list(expected["rule"])
     assert list(table.value["test precision"]) == [f"{v:.4f}" for v in expected["test_precision"]]
-    for objective in ("fbeta", "precision_at_recall", "lift"):
+    for objective in ("fbeta", "precision_at_recall", "lift", "recall_in_budget"):
         at.selectbox(key="suggest_objective").set_value(objective).run()
         assert not at.exception, (objective, at.exception)
     # row 0 of the lift table, then row 0 of the F1 table: each pick proposes its own candidate
@@ -102,6 +102,24 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     rules = Workspace("suggest2", workspace).load_rules(RULES_KEY)
     assert list(rules.rules) == kept
     headline_matches(at, rules, credit_split)
+
+
+def test_recall_within_an_alert_budget_ranks_the_table_and_builds_the_list(workspace, credit_split):
+    at = suggest("budget1")
+    at.selectbox(key="suggest_objective").set_value("recall_in_budget").run()
+    at.number_input(key="suggest_budget").set_value(3.0).run()
+    assert not at.exception, at.exception
+    expected = mining.suggestions(credit_split, None, objective="recall_in_budget", top=25, budget=3.0)
+    (table,) = at.dataframe
+    assert list(table.value["rule"]) == list(expected["rule"])
+    at.session_state["suggest_section"] = "Build a rule list"
+    at.run()
+    at.slider(key="suggest_list_size").set_value(4).run()
+    at.button(key="suggest_build").click().run()
+    assert not at.exception, at.exception
+    built = mining.greedy_rules(credit_split, max_rules=4, objective="recall_in_budget", budget=3.0)
+    boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
+    assert len(boxes) == len(built.rules) > 0
 
 
 def test_templates_show_ruleminers_metrics_and_their_errors(workspace, credit_split):

@@ -7,7 +7,7 @@ import math
 import pytest
 
 import studio
-from studio.mining.search import candidate_rule, suggestions
+from studio.mining.search import candidate_rule, greedy_rules, suggestions
 from studio.rules.model import RuleSet
 
 from tests.support.sample_rules import TUTORIAL_RULES
@@ -44,3 +44,26 @@ def test_lift_and_precision_at_recall_keep_only_what_raises_the_lists_precision(
             assert pos.precision > now.precision or (objective == "precision_at_recall" and now.recall < 0.5)
             if objective == "precision_at_recall":
                 assert pos.recall >= 0.5
+
+
+@pytest.mark.parametrize("budget", [0.8, 1.5, 3.0])
+def test_recall_in_budget_ranks_by_the_lists_recall_and_keeps_its_alerts_in_budget(credit_split, budget):
+    rules = tutorial(1)
+    now = studio.evaluate(credit_split, rules).train.metrics.positive
+    train_rows = sum(credit_split.counts["train"].values())
+    found = suggestions(credit_split, rules, "recall_in_budget", top=25, budget=budget)
+    assert len(found) > 0
+    for side, objective in zip(with_each(credit_split, rules, found), found["objective"]):
+        pos, alerts = side.metrics.positive, side.metrics.confusion[1][1] + side.metrics.confusion[0][1]
+        assert alerts * 1000 <= budget * train_rows  # the list's alerts stay within the budget
+        assert pos.recall > now.recall
+        assert math.isclose(pos.recall, objective, rel_tol=1e-12)
+    assert list(found["objective"]) == sorted(found["objective"], reverse=True)
+
+
+@pytest.mark.parametrize("budget", [1.5, 3.0])
+def test_the_greedy_list_in_budget_keeps_its_alerts_in_budget(credit_split, budget):
+    train_rows = sum(credit_split.counts["train"].values())
+    built = greedy_rules(credit_split, None, max_rules=6, objective="recall_in_budget", budget=budget)
+    confusion = studio.evaluate(credit_split, built).train.metrics.confusion
+    assert built.rules and (confusion[0][1] + confusion[1][1]) * 1000 <= budget * train_rows
