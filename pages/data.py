@@ -165,18 +165,20 @@ def apply_amounts() -> None:
     try:
         s.choose_amounts(None if column == NO_AMOUNT else MoneySettings(
             column, float(st.session_state["money_cost"]), float(st.session_state["money_caught"]),
-            float(st.session_state["money_false"])))
+            float(st.session_state["money_false"])), float(st.session_state["money_budget"]))
         st.session_state["data_notice"] = ("Amounts are off." if column == NO_AMOUNT else
-                                           f"Amounts from {code(column)} are shown beside precision and recall.")
+                                           f"Amounts from {code(column)} are shown beside precision and recall.") + (
+            f" Alert budget: {s.amounts.budget:g} per 1,000 rows." if s.amounts.budget else "")
     except StudioError as err:
         st.session_state["data_error"] = f"The amounts were not changed: {err}"
 
 
 money_now = s.amounts.settings
-with st.expander("Money: judge the rules by amounts too" + (f" · now {money_now.column}" if money_now else ""),
-                 expanded=money_now is not None):
+with st.expander("Money and alerts: judge the rules by amounts and an alert budget too"
+                 + (f" · now {money_now.column}" if money_now else ""),
+                 expanded=money_now is not None or s.amounts.budget is not None):
     with st.form("money_form", border=False):
-        m1, m2, m3, m4 = st.columns([2, 1.2, 1.2, 1.2])
+        m1, m2, m3, m4, m5 = st.columns([1.6, 1.1, 1.1, 1.1, 1.1])
         amounts = [NO_AMOUNT] + [c for c in columns if s.dataset.schema.kind(c) == NUMERIC and c != s.split.target]
         m1.selectbox("Amount column", amounts, key="money_column",
                      index=amounts.index(money_now.column) if money_now and money_now.column in amounts else 0)
@@ -186,6 +188,9 @@ with st.expander("Money: judge the rules by amounts too" + (f" · now {money_now
                         value=money_now.caught_share if money_now else 1.0, key="money_caught")
         m4.number_input("Share of a false alert's amount lost", min_value=0.0, max_value=1.0, step=0.1,
                         value=money_now.false_alert_share if money_now else 0.0, key="money_false")
+        m5.number_input("Alert budget per 1,000 rows", min_value=0.0, value=s.amounts.budget or 0.0, step=0.5,
+                        key="money_budget", help="What the review team can handle (0: no budget). The sidebar "
+                                                 "says when the rules raise more alerts on test.")
         st.form_submit_button("Apply", on_click=apply_amounts)
         st.caption("Net benefit = saved share × amount caught − review cost × alerts − lost share × false-alert "
                    "amount. A row with no amount counts 0; negative amounts are refused.")

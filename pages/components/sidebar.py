@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studio.engine.alerts import alert_rate
 from studio.errors import StudioError
 from studio.session.studio import StudioSession
 
@@ -52,5 +53,12 @@ def sidebar(s: StudioSession, pages) -> None:
                 f'{m.positive_amount:,.2f}) · false alerts {m.false_alerts:,.2f} · {m.alerts:,} alerts '
                 f'({m.alerts_per_1000:.2f} per 1,000) · net benefit <b>{m.net_benefit:,.2f}</b></div>',
                 unsafe_allow_html=True)
+        rate = alert_rate(s.evaluation(), "test", s.amounts.budget)
+        per_day = f" · {rate.per_day:,.1f} per day" if rate.per_day is not None else ""
+        budget = f" · budget {rate.budget:g}" if rate.budget else ""
+        st.caption(f"{rate.alerts:,} alerts on test ({rate.per_1000:.2f} per 1,000 rows{per_day}{budget})")
+        if rate.over_budget:
+            st.warning(f"Over the alert budget: {rate.per_1000:.2f} alerts per 1,000 test rows, the team can "
+                       f"review {rate.budget:g}.")
         n_on = len(s.rules.enabled_rules)
         st.caption(f"{n_on} of {len(s.rules.rules)} rules enabled · default {code(s.rules.default)}")

@@ -3,13 +3,14 @@ figures of rule sets under them, memoised per split and rule set."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 
 from ..data.split import Split
 from ..engine.backtest import period_extras
 from ..engine.evaluate import Extras
 from ..engine.money import MoneyReport, MoneySettings, check_amount_column, money
-from ..errors import StudioError
+from ..errors import DataError, StudioError
 from ..rules.model import RuleSet
 
 _MEMO_LIMIT = 64
@@ -18,6 +19,7 @@ _MEMO_LIMIT = 64
 class Amounts:
     def __init__(self):
         self.settings: MoneySettings | None = None
+        self.budget: float | None = None  # alerts per 1,000 rows the review team can handle
         self.period: tuple[str, str] | None = None  # the backtest shown: (time column, unit)
         self._memo: dict = {}
 
@@ -32,11 +34,15 @@ class Amounts:
                 self.period = None
         return Extras(amount=amount)
 
-    def choose(self, split: Split, settings: MoneySettings | None) -> None:
-        """Use ``settings`` from now on (None: no amounts); a column that cannot serve raises."""
+    def choose(self, split: Split, settings: MoneySettings | None, budget=None) -> None:
+        """Use ``settings`` from now on (None: no amounts) and ``budget`` (None or 0: none); a column
+        that cannot serve, or a budget that is not a positive number, raises."""
+        if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
+                                   or not math.isfinite(budget) or budget < 0):
+            raise DataError(f"the alert budget must be a number of alerts per 1,000 rows ≥ 0, not {budget!r}")
         if settings is not None:
             check_amount_column(split, settings.column)
-        self.settings = settings
+        self.settings, self.budget = settings, float(budget) if budget else None
         self._memo.clear()
 
     def follow(self, split: Split) -> str | None:
@@ -54,19 +60,18 @@ class Amounts:
         finally:
             self._memo.clear()
 
-    def restore(self, saved, split: Split) -> str | None:
+    def restore(self, saved, split: Split, budget=None) -> str | None:
         """Settings as the workspace saved them (a bad entry is dropped, with the reason)."""
-        if not isinstance(saved, dict):
-            return None
         try:
-            self.choose(split, MoneySettings(**saved))
+            self.choose(split, MoneySettings(**saved) if isinstance(saved, dict) else None, budget)
             return None
         except (StudioError, TypeError) as err:
-            self.settings = None
+            self.settings = self.budget = None
             return f"The saved amount settings were not used ({err})"
 
     def state(self) -> dict:
-        return {"money": asdict(self.settings)} if self.settings is not None else {}
+        return ({"money": asdict(self.settings)} if self.settings is not None else {}) | \
+            ({"alert_budget": self.budget} if self.budget else {})
 
     def report(self, split: Split, rules: RuleSet) -> dict[str, MoneyReport] | None:
         """The figures of ``rules`` on train, test and all rows, or None without settings."""

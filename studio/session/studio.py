@@ -62,7 +62,7 @@ class StudioSession:
                 source = allowed_source(state["source"])
                 choice = SplitChoice.from_state(state)
                 session.open(source, choice, name=state.get("name"))
-                session.choose_amounts(state.get("money"))
+                session.choose_amounts(state.get("money"), state.get("alert_budget"))
                 return session
             except Exception as err:  # a file that moved, no longer loads, or is not allowed
                 session.notices.append(f"The last dataset was not reopened ({err}); the default dataset is open.")
@@ -152,14 +152,15 @@ class StudioSession:
             rules, self.revision = self.workspace.update_rules(self.rules_key, lambda latest, revision: rules)
         return rules
 
-    def choose_amounts(self, settings) -> None:
-        """Money settings (a :class:`MoneySettings`, their saved dict, or None); a bad saved entry is
-        dropped with a notice, bad new ones raise."""
+    def choose_amounts(self, settings, budget=None) -> None:
+        """Money settings (a :class:`MoneySettings`, their saved dict, or None) and the alert budget
+        (alerts per 1,000 rows, None or 0: none); a bad saved entry is dropped with a notice, bad new
+        ones raise."""
         if isinstance(settings, dict) or settings is None and self.amounts.settings is None:
-            note = self.amounts.restore(settings, self.split)
+            note = self.amounts.restore(settings, self.split, budget)
             self.notices.extend([note] if note else [])
         else:
-            self.amounts.choose(self.split, settings)
+            self.amounts.choose(self.split, settings, budget)
         self._save_state()
 
     def _split_changed(self) -> None:

@@ -237,9 +237,17 @@ def test_amounts_chosen_on_the_data_page_show_in_the_sidebar_and_per_rule(worksp
     assert f"net benefit <b>{expected.net_benefit:,.2f}</b>" in line and f"{expected.alerts:,} alerts" in line
     table = next(d.value for d in at.dataframe if "amount caught" in d.value.columns)
     assert list(table["amount caught"]) == [r.caught for r in expected.rules]
+    assert f"{expected.alerts:,} alerts on test" in " ".join(c.value for c in at.sidebar.caption)
+    assert not at.sidebar.warning  # no budget yet
+    at.switch_page("pages/data.py").run()
+    at.number_input(key="money_budget").set_value(1.0)
+    next(b for b in at.button if b.label == "Apply" and b.key and "money" in b.key).click().run()
+    assert "Over the alert budget: 1.97 alerts per 1,000 test rows, the team can review 1." in \
+        at.sidebar.warning[0].value
     again = app("money1")  # the workspace keeps the choice
     again.switch_page("pages/rules.py").run()
     assert any('data-testid="amounts"' in m.value for m in again.sidebar.markdown)
+    assert again.sidebar.warning and "Over the alert budget" in again.sidebar.warning[0].value
 
 
 def test_rules_page_backtests_the_rules_period_by_period(workspace, credit_split, tutorial_rules):
