@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages.components.backtest_panel import backtest_panel
 from pages.components.condition_editor import Labels, condition_widgets, form_state
-from pages.components.format import code, literal, literal_table, pct
+from pages.components.format import code, literal, literal_table, money_change, pct
 from pages.components.metric_tables import class_table, confusion_table
 from pages.components.rule_draft import (COMMIT, DRAFT, EDITING, FULL_RUN, READY, RESET, draft_state, new_condition_id,
                                          reset_draft)
@@ -219,7 +219,8 @@ def form_body() -> None:
             f"fires on **{stats.fired:,}** rows "
             f"(after the rules above), **{stats.correct:,}** of them {code(stats.label)} → precision "
             f"**{pct(stats.precision)}** · set precision {pct(before.precision)} → **{pct(after.precision)}**, "
-            f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**")
+            f"recall {pct(before.recall)} → **{pct(after.recall)}**, F1 {before.f1:.3f} → **{after.f1:.3f}**"
+            + money_change(s.amounts.report(s.split, s.rules), s.amounts.report(s.split, preview.ruleset)))
     for p in problems:
         st.warning(literal(p))
 

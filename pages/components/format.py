@@ -41,3 +41,13 @@ def literal_table(frame: pd.DataFrame) -> pd.DataFrame:
     out.index = out.index.map(lambda v: literal(v) if isinstance(v, str) else v)
     out.columns = out.columns.map(lambda v: literal(v) if isinstance(v, str) else v)
     return out
+
+
+def money_change(now, then, side: str = "test") -> str:
+    """The change in amount caught and net benefit between two amount reports (" · amount caught a → b,
+    net benefit c → d"), or "" without amounts."""
+    if now is None or then is None:
+        return ""
+    a, b = now[side], then[side]
+    return (f" · amount caught {a.caught:,.2f} → **{b.caught:,.2f}**, net benefit {a.net_benefit:,.2f} → "
+            f"**{b.net_benefit:,.2f}**")

@@ -56,6 +56,11 @@ def _stats_tables(s: StudioSession, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
         new, old = ev.sides[side].metrics.positive, now.sides[side].metrics.positive
         added[side] = {name: f"{getattr(new, attr):.4f} ({getattr(new, attr) - getattr(old, attr):+.4f})"
                        for name, attr in (("precision", "precision"), ("recall", "recall"), ("F1", "f1"))}
+        money_now, money_then = s.amounts.report(s.split, s.rules), s.amounts.report(s.split, ev.ruleset)
+        if money_now is not None and money_then is not None:
+            a, b = money_now[side], money_then[side]
+            added[side]["amount caught"] = f"{b.caught:,.2f} ({b.caught - a.caught:+,.2f})"
+            added[side]["net benefit"] = f"{b.net_benefit:,.2f} ({b.net_benefit - a.net_benefit:+,.2f})"
         stat = ev.sides[side].rules[-1]
         alone[side] = {"rows it decides": f"{stat.fired:,}",
                        "precision": fixed(stat.precision),

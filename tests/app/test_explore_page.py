@@ -102,3 +102,23 @@ def test_hiplot_adapter_draws_hiplots_own_component_without_patching():
     assert at.session_state["answer"] == {"brush_extents": {}, "selected_uids": None}
     assert not hasattr(streamlit, "_is_running_with_streamlit")
     assert adapter.component() is adapter.component()  # declared once
+
+
+def test_a_proposal_shows_its_amounts_when_the_workspace_has_them(workspace):
+    from studio.engine.money import MoneySettings, money
+
+    at = explore()
+    at.session_state["studio"].choose_amounts(MoneySettings("Amount", review_cost=5.0))
+    at.session_state["explore_view"] = "One column"
+    at.run()
+    at.selectbox(key="explore_column").set_value("V14").run()
+    at.slider(key="explore_t_V14_<").set_value(-8.0).run()
+    table = at.table[0].value
+    assert list(table.index) == ["precision", "recall", "F1", "amount caught", "net benefit"]
+    split = studio.load("creditcard-synthetic").split("Class", positive=1)
+    rules = at.session_state["studio"].rules
+    now = money(split, rules, MoneySettings("Amount", review_cost=5.0))["test"]
+    then = money(split, rules.add(studio.rule(("V14", "<", -8.0), then=1)),
+                 MoneySettings("Amount", review_cost=5.0))["test"]
+    assert table.loc["amount caught", "test"] == f"{then.caught:,.2f} ({then.caught - now.caught:+,.2f})"
+    assert table.loc["net benefit", "test"] == f"{then.net_benefit:,.2f} ({then.net_benefit - now.net_benefit:+,.2f})"

@@ -237,6 +237,13 @@ def test_amounts_chosen_on_the_data_page_show_in_the_sidebar_and_per_rule(worksp
     assert f"net benefit <b>{expected.net_benefit:,.2f}</b>" in line and f"{expected.alerts:,} alerts" in line
     table = next(d.value for d in at.dataframe if "amount caught" in d.value.columns)
     assert list(table["amount caught"]) == [r.caught for r in expected.rules]
+    next(b for b in at.selectbox if b.label == "Column 1").set_value("V12").run()
+    next(b for b in at.selectbox if b.label == "Operator 1").set_value("<").run()
+    next(n for n in at.number_input if n.label.startswith("Value 1")).set_value(-7.0).run()
+    then = money(credit_split, s.rules.add(rule(("V12", "<", -7.0), then=1)), MoneySettings("Amount", 5.0))["test"]
+    preview = next(m.value for m in at.markdown if m.value.startswith("**Preview"))
+    assert (f"amount caught {expected.caught:,.2f} → **{then.caught:,.2f}**, net benefit "
+            f"{expected.net_benefit:,.2f} → **{then.net_benefit:,.2f}**") in preview
     assert f"{expected.alerts:,} alerts on test" in " ".join(c.value for c in at.sidebar.caption)
     assert not at.sidebar.warning  # no budget yet
     at.switch_page("pages/data.py").run()
