@@ -16,9 +16,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-import duckdb
-
-from ..data.connection import duckdb_message
 from ..data.quoting import column_sql
 from ..data.schema import NUMERIC, TEMPORAL
 from ..data.split import Split
@@ -29,7 +26,7 @@ from .compile import fired_index_sql
 from .evaluate import Extras, first_hits, match_counts
 from .large import PAIRED_RULES
 from .money import check_amount_column
-from .sums import EXACT, amount_sql
+from .sums import EXACT, amount_sql, grouped_rows
 
 UNITS = ("auto", "day", "week", "month")
 BUCKETS = 8
@@ -145,12 +142,7 @@ def backtest(split: Split, rules: RuleSet, column: str, unit: str = "auto", side
         sql = (f"{'WITH ' + bounds + ' ' if bounds else ''}SELECT {period} AS period, __rs_y AS y, {hit} AS hit, "
                f"count(*) AS n{money}{', any_value(lo) AS lo, any_value(hi) AS hi' if bounds else ''} FROM {split.table}{', __rs_bounds' if bounds else ''} "
                f"WHERE {' AND '.join(where)} GROUP BY ALL")
-        try:
-            groups = split.dataset.con.execute(sql).fetchall()
-        except duckdb.InterruptException:
-            raise
-        except duckdb.Error as err:
-            raise DataError(f"the backtest cannot be computed: {duckdb_message(err)}") from None
+        groups = grouped_rows(split.dataset.con, sql, "the backtest")
     return _assemble(split, rules, groups, column, used, side, amount is not None)
 
 

@@ -21,10 +21,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-import duckdb
 import numpy as np
 
-from ..data.connection import duckdb_message
 from ..data.schema import NUMERIC
 from ..data.split import Split
 from ..errors import DataError
@@ -33,7 +31,7 @@ from ..rules.validate import check_ruleset
 from .compile import fired_index_sql
 from .evaluate import Extras, first_hits, match_counts
 from .large import PAIRED_RULES
-from .sums import EXACT, amount_sql
+from .sums import EXACT, amount_sql, grouped_rows
 from .metrics import SIDES
 
 
@@ -133,12 +131,7 @@ def money(split: Split, rules: RuleSet, settings: MoneySettings,
         sql = (f"SELECT __rs_test AS test, __rs_y AS y, {hit} AS hit, count(*) AS n, "
                f"sum(CAST({amount_sql(settings.column)} AS {EXACT})) AS amount "
                f"FROM {split.table} GROUP BY ALL")
-        try:
-            got = split.dataset.con.execute(sql).fetchall()
-        except duckdb.InterruptException:
-            raise
-        except duckdb.Error as err:
-            raise DataError(f"the amounts cannot be computed: {duckdb_message(err)}") from None
+        got = grouped_rows(split.dataset.con, sql, "the amounts")
     test = np.array([bool(g[0]) for g in got], dtype=bool)
     true_pos = np.array([split.labels[int(g[1])] == split.positive for g in got], dtype=bool)
     hits = np.array([int(g[2]) for g in got], dtype=np.int64)

@@ -4,7 +4,11 @@ figures and the backtest: NULL and NaN count as 0, and amounts are summed as dec
 
 from __future__ import annotations
 
+import duckdb
+
+from ..data.connection import duckdb_message
 from ..data.quoting import column_sql
+from ..errors import DataError
 
 EXACT = "DECIMAL(38, 10)"
 
@@ -13,3 +17,14 @@ def amount_sql(column: str) -> str:
     """The amount of a row as DOUBLE, NULL and NaN as 0."""
     x = f"CAST({column_sql(column)} AS DOUBLE)"
     return f"coalesce(CASE WHEN isnan({x}) THEN NULL ELSE {x} END, 0)"
+
+
+def grouped_rows(con, sql: str, what: str) -> list[tuple]:
+    """The rows of an aggregate over the split (the caller holds the connection's lock); DuckDB's
+    trouble said in one line, naming ``what`` could not be computed."""
+    try:
+        return con.execute(sql).fetchall()
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error as err:
+        raise DataError(f"{what} cannot be computed: {duckdb_message(err)}") from None
