@@ -8,12 +8,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.components.format import code, fixed, literal, literal_table
+from pages.components.format import amount, code, fixed, literal, literal_table
 from pages.components.frame import page_session
 from pages.components.proposal import clear, proposal_panel, propose, show_notices
 from studio.explore import figures
 from studio.mining.baseline import MODELS
 from studio.errors import StudioError
+from studio.mining.objectives import BUDGET_OBJECTIVES, MONEY_OBJECTIVES
 from studio.mining.search import describe
 from studio.mining.rulemetrics import METRICS, show
 
@@ -49,20 +50,26 @@ st.session_state["suggest_section_last"] = section
 rules_key = hashlib.sha1(s.rules.to_json().encode()).hexdigest()[:10]
 
 OBJECTIVES = {"f1": "F1 of the list", "fbeta": "F-beta of the list", "precision_at_recall":
-              "precision at a minimum recall", "lift": "lift", "recall_in_budget": "recall within an alert budget"}
+              "precision at a minimum recall", "lift": "lift", "recall_in_budget": "recall within an alert budget",
+              "amount_in_budget": "amount caught within an alert budget", "net_benefit": "net benefit"}
+money = s.amounts.settings  # the workspace's amount settings (Data page), or None
 
 
 def objective_controls() -> dict:
     c_obj, c_param, c_rows = st.columns([2, 1.4, 1], vertical_alignment="bottom")
     objective = c_obj.selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVES.get, key="suggest_objective")
     out = {"objective": objective, "beta": 1.0, "min_recall": 0.0, "budget": 0.0}
+    if objective in MONEY_OBJECTIVES and money is None:
+        st.warning("This objective ranks by amounts: choose an amount column (and the review cost) on the Data "
+                   "page, under *Money and alerts*. Ranking by F1 of the list meanwhile.")
+        out["objective"] = objective = "f1"
     if objective == "fbeta":
         out["beta"] = float(c_param.number_input("beta", 0.1, 10.0, step=0.1, key="suggest_beta",
                                                  help="beta > 1 weighs recall more, beta < 1 precision."))
     elif objective == "precision_at_recall":
         out["min_recall"] = float(c_param.number_input("minimum recall of the list", 0.0, 1.0, step=0.05,
                                                        key="suggest_min_recall"))
-    elif objective == "recall_in_budget":
+    elif objective in BUDGET_OBJECTIVES:
         out["budget"] = float(c_param.number_input("alerts per 1,000 rows", 0.01, 1000.0, step=0.5,
                                                    key="suggest_budget",
                                                    help="What the review team can handle: the list's train alerts "
@@ -109,7 +116,7 @@ if section == SECTIONS[0]:
         params = objective_controls()
         with st.spinner("Scanning thresholds, trees and value sets…"):
             found = ex.suggestions(s.rules, params["objective"], params["beta"], params["min_recall"],
-                                   params["min_rows"], top=25, budget=params["budget"])
+                                   params["min_rows"], top=25, budget=params["budget"], money=money)
         st.caption(f"{len(found)} best candidates for the rows the {len(s.rules.enabled_rules)} enabled rules leave "
                    "undecided (one threshold per numeric column and direction, value sets of text columns, "
                    "paths of depth-2 and depth-3 trees), each making the list better on train; the score is the "
@@ -122,7 +129,13 @@ if section == SECTIONS[0]:
             "test precision": found["test_precision"].map(fixed), "train recall": found["train_recall"].map(fixed),
             "test recall": found["test_recall"].map(fixed),
             "train vs test": found["diverges"].map({True: "⚠ differ", False: ""}),
-            "train rows": found["train_rows"], "score": found["objective"].map(fixed)})
+            "train rows": found["train_rows"], "score": found["objective"].map(
+                amount if params["objective"] in MONEY_OBJECTIVES else fixed)})
+        if money is not None and not found.empty:  # beside precision and recall, what the candidate is worth
+            for name, column in (("train amount caught", "train_caught"), ("test amount caught", "test_caught"),
+                                 ("test false-alert amount", "test_false_amount"),
+                                 ("test net benefit", "test_net_benefit")):
+                shown.insert(len(shown.columns) - 2, name, found[column].map(amount))
         table_key = "suggest_table_" + "_".join(map(str, (rules_key, *params.values())))
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key=table_key, width="stretch",
@@ -141,7 +154,8 @@ elif section == SECTIONS[1]:
             st.success(st.session_state.pop(f"{PAGE}_notice"))
         if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):
             st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"],
-                                                    params["min_rows"], params["min_recall"], params["budget"])
+                                                    params["min_rows"], params["min_recall"], params["budget"],
+                                                    money)
         asked = st.session_state.get("suggest_list_for")
         if asked is not None and asked[0] != s.rules:
             st.info("The rules changed since the list was built: build it again for the rules as they are now.")

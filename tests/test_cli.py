@@ -51,6 +51,21 @@ def test_evaluate_with_amounts_adds_them_to_text_and_json(rules_file, credit_spl
             f"false alerts {test.false_alerts:,.2f} (amount precision {test.precision:.4f}); {test.alerts:,} alerts") in text
 
 
+def test_suggest_by_net_benefit_with_amounts(credit_split, capsys):
+    from studio.engine.money import MoneySettings
+    from studio.mining.search import suggestions
+
+    assert main(["suggest", "creditcard-synthetic", "--objective", "net_benefit", "--amount", "Amount",
+                 "--review-cost", "5", "--top", "5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = suggestions(credit_split, None, "net_benefit", top=5, money=MoneySettings("Amount", review_cost=5))
+    assert [r["rule"] for r in out] == list(expected["rule"])
+    assert [r["test_net_benefit"] for r in out] == list(expected["test_net_benefit"])
+    assert main(["suggest", "creditcard-synthetic", "--objective", "amount_in_budget", "--budget", "3",
+                 "--amount", "Amount", "--build-list", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["rules"]
+
+
 def test_evaluate_on_an_out_of_time_split(rules_file, tutorial_rules, capsys):
     from studio.data.split import TimeOrder
 
@@ -136,6 +151,14 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
      "error: python -m studio suggest: argument --gap: must be a number ≥ 0, got -1"),
     (["suggest", "creditcard-synthetic", "--objective", "recall_in_budget"],
      "error: --objective recall_in_budget needs --budget (alerts per 1,000 train rows)"),
+    (["suggest", "creditcard-synthetic", "--objective", "net_benefit"],
+     "error: --objective net_benefit needs --amount COLUMN (and --review-cost)"),
+    (["suggest", "creditcard-synthetic", "--objective", "amount_in_budget", "--amount", "Amount"],
+     "error: --objective amount_in_budget needs --budget (alerts per 1,000 train rows)"),
+    (["suggest", "creditcard-synthetic", "--objective", "net_benefit", "--amount", "V1"],
+     "error: amount column 'V1' has 142,902 negative values"),
+    (["suggest", "creditcard-synthetic", "--review-cost", "5"],
+     "error: --review-cost, --caught-share and --false-alert-share go with --amount COLUMN"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--by-period", "Time:week"],
      "error: a numeric time column is cut into 2 to 366 equal buckets, not 'week'"),
     (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--amount", "Amnt"],

@@ -12,6 +12,11 @@ def fixed(value: float | None, digits: int = 4) -> str:
     return "–" if value is None or value != value else f"{value:.{digits}f}"
 
 
+def amount(value: float | None) -> str:
+    """An amount with two decimals and thousands separators ("" when there is none)."""
+    return "" if value is None or value != value else f"{value:,.2f}"
+
+
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 

@@ -108,6 +108,16 @@ def _split_arguments(parser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Rule Studio: CaseWhen rules evaluated in DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def _money_arguments(command, amount_help: str) -> None:
+        command.add_argument("--amount", metavar="COLUMN", help=amount_help)
+        command.add_argument("--review-cost", type=_number, default=0.0,
+                             help="cost of reviewing one alert (with --amount)")
+        command.add_argument("--caught-share", type=_share, default=1.0,
+                             help="share of a caught positive's amount that is saved (with --amount; default 1)")
+        command.add_argument("--false-alert-share", type=_share, default=0.0,
+                             help="share of a false alert's amount counted as lost (with --amount; default 0)")
+
     bundled = ", ".join(BUNDLED)
 
     ev = sub.add_parser("evaluate", help="metrics of a rule set on train, test and all rows")
@@ -117,13 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
     _split_arguments(ev)
     ev.add_argument("--json", action="store_true", help="print JSON instead of the readable report")
-    ev.add_argument("--amount", metavar="COLUMN", help="add amount-weighted figures from this numeric column "
-                    "(amount caught, false-alert amount, alerts, net benefit)")
-    ev.add_argument("--review-cost", type=_number, default=0.0, help="cost of reviewing one alert (with --amount)")
-    ev.add_argument("--caught-share", type=_share, default=1.0,
-                    help="share of a caught positive's amount that is saved (with --amount; default 1)")
-    ev.add_argument("--false-alert-share", type=_share, default=0.0,
-                    help="share of a false alert's amount counted as lost (with --amount; default 0)")
+    _money_arguments(ev, "add amount-weighted figures from this numeric column "
+                         "(amount caught, false-alert amount, alerts, net benefit)")
     ev.add_argument("--by-period", metavar="COLUMN[:UNIT]",
                     help="add each period's figures (UNIT: day, week, month, or a number of equal buckets of a "
                          "numeric column; default auto), for the rule set and each rule, on all rows")
@@ -139,7 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--beta", type=_finite_positive, default=1.0, help="beta of F-beta (with --objective fbeta)")
     sg.add_argument("--min-recall", type=_share, default=0.0, help="with --objective precision_at_recall")
     sg.add_argument("--budget", type=_finite_positive, default=None,
-                    help="with --objective recall_in_budget: alerts per 1,000 train rows the list may raise")
+                    help="with --objective recall_in_budget or amount_in_budget: alerts per 1,000 train rows the "
+                         "list may raise")
+    _money_arguments(sg, "amounts from this numeric column: the candidates' amount caught and net benefit, "
+                         "and the objectives amount_in_budget and net_benefit")
     sg.add_argument("--top", type=_positive, default=20, help="how many candidates (default 20)")
     _split_arguments(sg)
     how = sg.add_mutually_exclusive_group()

@@ -13,6 +13,7 @@ from ..data.sources import file_schema
 from ..engine.backtest import backtest, render_backtest
 from ..engine.evaluate import evaluate
 from ..engine.money import MoneySettings, money, render_money
+from ..mining.objectives import BUDGET_OBJECTIVES, MONEY_OBJECTIVES
 from ..engine.report import render
 from ..errors import StudioError
 from ..export import FORMATS, export
@@ -114,6 +115,15 @@ def _records(frame) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False, default=str)
 
 
+def _money_settings(args) -> MoneySettings | None:
+    """The money settings the options give (None without --amount)."""
+    if args.amount is not None:
+        return MoneySettings(args.amount, args.review_cost, args.caught_share, args.false_alert_share)
+    if args.review_cost or args.caught_share != 1.0 or args.false_alert_share:
+        raise StudioError("--review-cost, --caught-share and --false-alert-share go with --amount COLUMN")
+    return None
+
+
 def _suggest(args) -> str:
     rules = RuleSet.load(args.rules) if args.rules else None
     split = _split_for(args, rules)
@@ -122,11 +132,14 @@ def _suggest(args) -> str:
         for problem in label_problems(rules, split):
             print(f"warning: {problem}", file=sys.stderr)
     where = f"the rows {'the rules leave undecided' if rules else 'of'} {split.dataset.label}"
-    if args.objective == "recall_in_budget" and not args.budget:
-        raise StudioError("--objective recall_in_budget needs --budget (alerts per 1,000 train rows)")
+    if args.objective in BUDGET_OBJECTIVES and not args.budget:
+        raise StudioError(f"--objective {args.objective} needs --budget (alerts per 1,000 train rows)")
+    money_settings = _money_settings(args)
+    if args.objective in MONEY_OBJECTIVES and money_settings is None:
+        raise StudioError(f"--objective {args.objective} needs --amount COLUMN (and --review-cost)")
     if args.build_list is not None:
         built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta,
-                             min_recall=args.min_recall, budget=args.budget)
+                             min_recall=args.min_recall, budget=args.budget, money=money_settings)
         return json.dumps(built.to_dict(), indent=2, ensure_ascii=False)
     if args.template:
         found = template_metrics(split, args.template, rules).drop(columns=["when"])
@@ -139,7 +152,7 @@ def _suggest(args) -> str:
                 shown[name] = [show(v, name) for v in shown[name]]
         return head + "\n" + shown.to_string(index=False)
     found = suggestions(split, rules, objective=args.objective, top=args.top, beta=args.beta,
-                        min_recall=args.min_recall, budget=args.budget).drop(columns=["when"])
+                        min_recall=args.min_recall, budget=args.budget, money=money_settings).drop(columns=["when"])
     if args.json:
         return _records(found)
     head = (f"{len(found)} candidates for {where}, target {split.target} = {split.positive}; "
@@ -155,12 +168,9 @@ def _evaluate(args) -> str:
         raise StudioError("; ".join(problems))
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    money_settings = None
-    if args.amount is not None:
-        money_settings = MoneySettings(args.amount, args.review_cost, args.caught_share, args.false_alert_share)
+    money_settings = _money_settings(args)
+    if money_settings is not None:
         amounts = money(split, rules, money_settings)
-    elif args.review_cost or args.caught_share != 1.0 or args.false_alert_share:
-        raise StudioError("--review-cost, --caught-share and --false-alert-share go with --amount COLUMN")
     periods = None
     if args.by_period:
         column, _, unit = args.by_period.partition(":")

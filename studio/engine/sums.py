@@ -19,11 +19,11 @@ def amount_sql(column: str) -> str:
     return f"coalesce(CASE WHEN isnan({x}) THEN NULL ELSE {x} END, 0)"
 
 
-def grouped_rows(con, sql: str, what: str) -> list[tuple]:
+def grouped_rows(con, sql: str, what: str, params: list | None = None) -> list[tuple]:
     """The rows of an aggregate over the split (the caller holds the connection's lock); DuckDB's
     trouble said in one line, naming ``what`` could not be computed."""
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     except duckdb.InterruptException:
         raise
     except duckdb.Error as err:

@@ -59,9 +59,10 @@ def cumulative(hist, edges) -> tuple[np.ndarray, int]:
     return np.cumsum(per_edge), sum(counts.values())
 
 
-def count(cond: Condition, edges, below: np.ndarray, total: int) -> int:
-    """The rows ``cond`` holds for, from the cumulative histogram of its column."""
+def count(cond: Condition, edges, below: np.ndarray, total):
+    """The rows ``cond`` holds for, from the cumulative histogram of its column; or, from cumulative
+    sums of a quantity over the same bins, that quantity's sum over those rows (the ``cdf`` is linear)."""
     t = float(cond.value)
-    at = int(below[np.searchsorted(edges, t)])                               # v <= t
-    under = int(below[np.searchsorted(edges, math.nextafter(t, -math.inf))])  # v < t
+    at = below[np.searchsorted(edges, t)]                               # v <= t
+    under = below[np.searchsorted(edges, math.nextafter(t, -math.inf))]  # v < t
     return operators.get(cond.op).cdf(at, under, total)

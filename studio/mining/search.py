@@ -15,9 +15,11 @@ from ..engine.readable import readable_conditions
 from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset
-from .candidates import conjunctions, scan_thresholds
+from ..engine.money import MoneySettings
+from .amounts import ListAmounts, candidate_amounts, list_amounts, net_benefit, with_amounts
+from .candidates import Scan, conjunctions, scan_thresholds
 from .counting import count_candidates
-from .objectives import improves, score
+from .objectives import MONEY_OBJECTIVES, improves, needs_amounts, score
 
 
 def _number(value: float) -> str:
@@ -41,27 +43,47 @@ def candidate_rule(row, label, name: str = "") -> Rule:
     return Rule(when=when, then=label, name=name or describe(when))
 
 
+def _amounts_for(split: Split, rules: RuleSet | None, objective: str, money: MoneySettings | None
+                 ) -> ListAmounts | None:
+    """The list's train amounts where the objective ranks by money (None otherwise)."""
+    if objective not in MONEY_OBJECTIVES:
+        return None
+    amounts = list_amounts(split, rules, money) if money is not None else None
+    needs_amounts(objective, amounts)
+    return amounts
+
+
+def _priced(scan: Scan, split: Split, rules: RuleSet | None, amounts: ListAmounts | None) -> Scan:
+    """The scan with its candidates' train amounts, when the objective needs them."""
+    if amounts is None or scan.candidates.empty:
+        return scan
+    return replace(scan, candidates=with_amounts(scan.candidates, split, rules, amounts.settings.column))
+
+
 def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8, objective: str = "f1",
                  beta: float = 1.0, min_rows: int = 5, columns: list[str] | None = None,
-                 trees: bool = True, tree_depth: int = 2, min_recall: float = 0.0, budget: float = 0.0) -> RuleSet:
+                 trees: bool = True, tree_depth: int = 2, min_recall: float = 0.0, budget: float = 0.0,
+                 money: MoneySettings | None = None) -> RuleSet:
     """A whole ordered list, proposed greedily on the train split: after the given rules, add the
     candidate (one threshold; with ``trees`` also a set of text values, or a conjunction read off trees
     of ``tree_depth`` fitted on the rows still undecided; depth 2 measured best: deeper paths win the first steps and stall the
     list) that most improves the objective of the list, while it improves and the
-    list holds fewer than ``max_rules`` new rules. The user then prunes it; the test split judges it."""
+    list holds fewer than ``max_rules`` new rules. The money objectives use the amounts of ``money``.
+    The user then prunes it; the test split judges it."""
     label = split.native(split.positive)
     current = rules if rules is not None else RuleSet(default=_native_default(split), target=split.target,
                                                       positive=label)
     best = -math.inf
     for _ in range(max_rules):
+        amounts = _amounts_for(split, current, objective, money)
         scan = scan_thresholds(split, current, columns)
-        ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows, budget=budget)
+        goal = dict(beta=beta, min_recall=min_recall, min_rows=min_rows, budget=budget, amounts=amounts)
+        ranked = score(_priced(scan, split, current, amounts), objective, **goal)
         if trees:
             counted = conjunctions(split, current, columns, (tree_depth,))
             if len(counted):
-                tree_ranked = score(replace(scan, candidates=counted), objective, beta=beta, min_recall=min_recall,
-                                    budget=budget,
-                                    min_rows=min_rows)
+                tree_ranked = score(_priced(replace(scan, candidates=counted), split, current, amounts), objective,
+                                    **goal)
                 ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
                     "objective", ascending=False, kind="stable").reset_index(drop=True)
         if ranked.empty or not math.isfinite(ranked["objective"].iloc[0]) or ranked["objective"].iloc[0] <= best:
@@ -80,20 +102,23 @@ def _native_default(split: Split):
 
 def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1", top: int = 20,
                 beta: float = 1.0, min_recall: float = 0.0, min_rows: int = 5, budget: float = 0.0,
-                columns: list[str] | None = None) -> pd.DataFrame:
+                columns: list[str] | None = None, money: MoneySettings | None = None) -> pd.DataFrame:
     """The best candidates for the rows ``rules`` leave undecided, learned and ranked on train: one
     threshold, a conjunction of up to three conditions read off trees of depth 2 and 3, or a set of
     text values; each with its test precision and recall beside the train ones, and ``diverges``
     where train and test precision differ by more than 0.1. Only candidates that make the list better
-    on train by the objective are listed (:func:`.objectives.improves`)."""
+    on train by the objective are listed (:func:`.objectives.improves`). With ``money``, each also
+    has its amount caught on train and test, its false-alert amount and net benefit on test."""
+    amounts = _amounts_for(split, rules, objective, money)
+    goal = dict(beta=beta, min_recall=min_recall, min_rows=min_rows, budget=budget, amounts=amounts)
     scan = scan_thresholds(split, rules, columns)
-    ranked = score(scan, objective, beta=beta, min_recall=min_recall, min_rows=min_rows, budget=budget)
+    ranked = score(_priced(scan, split, rules, amounts), objective, **goal)
     counted = conjunctions(split, rules, columns, (2, 3))
     if len(counted):
-        ranked = pd.concat([ranked, score(replace(scan, candidates=counted), objective, beta=beta,
-                                          min_recall=min_recall, min_rows=min_rows, budget=budget)],
-                           ignore_index=True)
-    ranked = ranked[np.isfinite(ranked["objective"]) & improves(ranked, scan, objective, beta, min_recall, budget)]
+        ranked = pd.concat([ranked, score(_priced(replace(scan, candidates=counted), split, rules, amounts),
+                                          objective, **goal)], ignore_index=True)
+    ranked = ranked[np.isfinite(ranked["objective"]) & improves(ranked, scan, objective, beta, min_recall, budget,
+                                                                amounts)]
     ranked = ranked.sort_values("objective", ascending=False, kind="stable")  # only what makes the list better
     best = ranked.head(top).reset_index(drop=True)
     when = readable_conditions(split, [r["when"] if isinstance(r.get("when"), tuple) else
@@ -110,4 +135,12 @@ def suggestions(split: Split, rules: RuleSet | None = None, objective: str = "f1
                                          np.nan)
     out["test_recall"] = test["test_tp"] / positives if positives else 0.0
     out["diverges"] = (out["train_precision"] - out["test_precision"]).abs() > 0.1
+    if money is not None:
+        train = candidate_amounts(split, rules, when, money.column, "train")
+        tested = candidate_amounts(split, rules, when, money.column, "test")
+        out["train_caught"] = train["train_caught"].to_numpy()
+        out["test_caught"] = tested["test_caught"].to_numpy()
+        out["test_false_amount"] = tested["test_false_amount"].to_numpy()
+        out["test_net_benefit"] = net_benefit(money, tested["test_caught"], test["test_fired"],
+                                              tested["test_false_amount"])
     return out

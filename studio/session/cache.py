@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 from ..data.split import Split
+from ..engine.money import MoneySettings
 from ..explore import hiplot
 from ..explore.groups import color_groups
 from ..explore.ranking import Separation, default_columns, separation
@@ -87,15 +88,17 @@ class SplitCache:
 
     # ---- the values the Suggest page shows ----------------------------------
     def suggestions(self, rules: RuleSet, objective: str = "f1", beta: float = 1.0, min_recall: float = 0.0,
-                    min_rows: int = 5, top: int = 20, budget: float = 0.0):
-        return self.memo(("suggestions", rules, objective, beta, min_recall, min_rows, top, budget),
-                         lambda: suggestions(self.split, rules, objective, top, beta, min_recall, min_rows, budget))
+                    min_rows: int = 5, top: int = 20, budget: float = 0.0, money: MoneySettings | None = None):
+        return self.memo(("suggestions", rules, objective, beta, min_recall, min_rows, top, budget, money),
+                         lambda: suggestions(self.split, rules, objective, top, beta, min_recall, min_rows, budget,
+                                             money=money))
 
     def rule_list(self, rules: RuleSet, max_rules: int = 8, objective: str = "f1", beta: float = 1.0,
-                  min_rows: int = 5, min_recall: float = 0.0, budget: float = 0.0) -> RuleSet:
-        return self.memo(("rule list", rules, max_rules, objective, beta, min_rows, min_recall, budget),
+                  min_rows: int = 5, min_recall: float = 0.0, budget: float = 0.0,
+                  money: MoneySettings | None = None) -> RuleSet:
+        return self.memo(("rule list", rules, max_rules, objective, beta, min_rows, min_recall, budget, money),
                          lambda: greedy_rules(self.split, rules, max_rules, objective, beta, min_rows,
-                                              min_recall=min_recall, budget=budget))
+                                              min_recall=min_recall, budget=budget, money=money))
 
     def templates(self, texts: tuple[str, ...], rules: RuleSet):
         return self.memo(("templates", texts, rules), lambda: template_metrics(self.split, list(texts), rules))

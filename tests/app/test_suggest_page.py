@@ -122,6 +122,29 @@ def test_recall_within_an_alert_budget_ranks_the_table_and_builds_the_list(works
     assert len(boxes) == len(built.rules) > 0
 
 
+def test_money_objectives_rank_the_table_and_show_amounts_beside(workspace, credit_split):
+    from studio.engine.money import MoneySettings
+    from pages.components.format import amount
+
+    at = suggest("money1")
+    at.selectbox(key="suggest_objective").set_value("net_benefit").run()
+    assert not at.exception, at.exception
+    assert any("choose an amount column" in w.value for w in at.warning)  # no amounts yet: said, and F1 ranks
+    (table,) = at.dataframe
+    assert list(table.value["rule"]) == list(mining.suggestions(credit_split, None, "f1", top=25)["rule"])
+    settings = MoneySettings("Amount", review_cost=5.0)
+    at.session_state["studio"].choose_amounts(settings)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.warning
+    expected = mining.suggestions(credit_split, None, "net_benefit", top=25, money=settings)
+    (table,) = at.dataframe
+    assert list(table.value["rule"]) == list(expected["rule"])
+    assert list(table.value["test net benefit"]) == [amount(v) for v in expected["test_net_benefit"]]
+    assert list(table.value["train amount caught"]) == [amount(v) for v in expected["train_caught"]]
+    assert list(table.value["score"]) == [amount(v) for v in expected["objective"]]
+
+
 def test_templates_show_ruleminers_metrics_and_their_errors(workspace, credit_split):
     at = suggest("suggest3")
     at.session_state["suggest_section"] = "Templates"
