@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.backtest_panel import backtest_panel
+from pages.components.versions_panel import versions_panel
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import code, literal, literal_table, money_change, pct
 from pages.components.metric_tables import class_table, confusion_table
@@ -275,3 +276,6 @@ if rules.rules:
                     config={"scrollZoom": False})
     st.markdown("**Period by period**: precision and recall of the rule set and of each rule over time")
     backtest_panel(s)
+
+st.markdown("**Versions**: keep the rule list under a name; compare two versions, rule by rule and row by row")
+versions_panel(s)

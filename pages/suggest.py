@@ -132,14 +132,16 @@ if section == SECTIONS[0]:
             "train rows": found["train_rows"], "score": found["objective"].map(
                 amount if params["objective"] in MONEY_OBJECTIVES else fixed)})
         if money is not None and not found.empty:  # beside precision and recall, what the candidate is worth
+            shown.insert(1, "score", shown.pop("score"))  # the table is wide: the ranking stays in sight
             for name, column in (("train amount caught", "train_caught"), ("test amount caught", "test_caught"),
                                  ("test false-alert amount", "test_false_amount"),
                                  ("test net benefit", "test_net_benefit")):
-                shown.insert(len(shown.columns) - 2, name, found[column].map(amount))
+                shown[name] = found[column].map(amount)
         table_key = "suggest_table_" + "_".join(map(str, (rules_key, *params.values())))
         event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                              key=table_key, width="stretch",
-                             column_config={"rule": st.column_config.TextColumn(width="large")})
+                             column_config={"rule": st.column_config.TextColumn(
+                                 width="large" if money is None else "medium")})
         _pick(found, event, table_key, "a mined candidate")
 
 # ---------------------------------------------------------------- rule list
