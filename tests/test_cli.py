@@ -66,6 +66,24 @@ def test_suggest_by_net_benefit_with_amounts(credit_split, capsys):
     assert json.loads(capsys.readouterr().out)["rules"]
 
 
+def test_compare_two_versions(rules_file, credit_split, tutorial_rules, capsys):
+    from studio.engine.compare import disagreements, rule_diff
+
+    first = rules_file(TUTORIAL_RULES)
+    second = rules_file({**TUTORIAL_RULES, "rules": TUTORIAL_RULES["rules"][1:]}, name="second.json")
+    b = tutorial_rules.remove(0)
+    assert main(["compare", "creditcard-synthetic", "--rules", str(first), "--against", str(second), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [c["kind"] for c in out["changes"]] == [c.kind for c in rule_diff(tutorial_rules, b)]
+    d = disagreements(credit_split, tutorial_rules, b)["test"]
+    assert out["disagreements"]["test"]["only_first"] == d.only_first > 0
+    assert out["second"]["f1"] == studio.evaluate(credit_split, b).test.metrics.positive.f1
+    assert main(["compare", "creditcard-synthetic", "--rules", str(first), "--against", str(second)]) == 0
+    text = capsys.readouterr().out
+    assert "removed   'large V11' (1 -> -): removed V11 > 4" in text
+    assert f"rows decided differently: {d.differ:,} of {d.rows:,}" in text
+
+
 def test_evaluate_on_an_out_of_time_split(rules_file, tutorial_rules, capsys):
     from studio.data.split import TimeOrder
 
@@ -151,6 +169,8 @@ def test_score_writes_every_row_and_column_plus_prediction_and_rule(tmp_path, ru
      "error: python -m studio suggest: argument --gap: must be a number ≥ 0, got -1"),
     (["suggest", "creditcard-synthetic", "--objective", "recall_in_budget"],
      "error: --objective recall_in_budget needs --budget (alerts per 1,000 train rows)"),
+    (["compare", "creditcard-synthetic", "--rules", "{rules}", "--against", "nope.json"],
+     "error: rule file not found"),
     (["suggest", "creditcard-synthetic", "--objective", "net_benefit"],
      "error: --objective net_benefit needs --amount COLUMN (and --review-cost)"),
     (["suggest", "creditcard-synthetic", "--objective", "amount_in_budget", "--amount", "Amount"],

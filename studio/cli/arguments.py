@@ -159,6 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
                          "and print it as a rule file")
     sg.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    cp = sub.add_parser("compare", help="two versions of a rule list: test figures, what changed rule by rule, "
+                                         "and the rows they decide differently")
+    cp.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    cp.add_argument("--rules", required=True, help="the first version (A), a rule file")
+    cp.add_argument("--against", required=True, help="the second version (B), a rule file")
+    cp.add_argument("--target", help="target column (default: the first rule file's)")
+    cp.add_argument("--positive", help="positive label (default: the first rule file's, else the minority class)")
+    _split_arguments(cp)
+    _money_arguments(cp, "add amount caught and net benefit from this numeric column")
+    cp.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     sc = sub.add_parser("score", help="add prediction and fired-rule columns to every row of a file")
     sc.add_argument("data", help="a CSV or Parquet file")
     sc.add_argument("--rules", required=True, help="rule file (JSON)")

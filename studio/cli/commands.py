@@ -11,6 +11,7 @@ from ..data.bundled import BUNDLED, load
 from ..data.connection import connect
 from ..data.sources import file_schema
 from ..engine.backtest import backtest, render_backtest
+from ..engine.compare import comparison, render_comparison
 from ..engine.evaluate import evaluate
 from ..engine.money import MoneySettings, money, render_money
 from ..mining.objectives import BUDGET_OBJECTIVES, MONEY_OBJECTIVES
@@ -200,4 +201,15 @@ def _score(args) -> str:
     return f"wrote {n:,} rows to {args.out}"
 
 
-COMMANDS = {"evaluate": _evaluate, "score": _score, "export": _export, "serve": _serve, "suggest": _suggest}
+def _compare(args) -> str:
+    first, second = RuleSet.load(args.rules), RuleSet.load(args.against)
+    split = _split_for(args, first)
+    for rules in (first, second):
+        check_ruleset(rules, split.dataset.schema)
+    found = comparison(split, first, second, _money_settings(args))
+    if args.json:
+        return json.dumps(found, indent=2, ensure_ascii=False)
+    return render_comparison(found, Path(args.rules).name, Path(args.against).name)
+
+
+COMMANDS = {"compare": _compare, "evaluate": _evaluate, "score": _score, "export": _export, "serve": _serve, "suggest": _suggest}

@@ -10,7 +10,7 @@ aggregate query over both lists' deciding rule per row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -193,3 +193,47 @@ def differing_rows(split: Split, a: RuleSet, b: RuleSet, side: str = "test", lim
     frame["second says"] = np.where(pb[second], str(split.positive), "not " + str(split.positive))
     frame["second's rule"] = [names_b[i] for i in second]
     return frame
+
+
+def comparison(split: Split, a: RuleSet, b: RuleSet, settings=None) -> dict:
+    """Both versions' test figures (with amounts under ``settings``), the changes and the rows they
+    decide differently, as plain data."""
+    from .alerts import alert_rate
+    from .evaluate import evaluate
+    from .money import money
+
+    out: dict = {}
+    for key, rules in (("first", a), ("second", b)):
+        ev = evaluate(split, rules)
+        m, alerts = ev.test.metrics.positive, alert_rate(ev, "test")
+        out[key] = {"rules": len(rules.enabled_rules), "precision": m.precision, "recall": m.recall, "f1": m.f1,
+                    "alerts": alerts.alerts, "alerts_per_1000": alerts.per_1000}
+        if settings is not None:
+            test = money(split, rules, settings)["test"]
+            out[key] |= {"amount_caught": test.caught, "net_benefit": test.net_benefit}
+    out["changes"] = [asdict(c) for c in rule_diff(a, b)]
+    out["disagreements"] = {side: asdict(d) | {"differ": d.differ} for side, d in disagreements(split, a, b).items()}
+    return out
+
+
+def render_comparison(c: dict, first: str, second: str) -> str:
+    """A comparison as text: the figures on test, what changed, the rows decided differently."""
+    lines = [f"A: {first} · B: {second} (test rows)"]
+    for key, label in (("first", "A"), ("second", "B")):
+        f = c[key]
+        money = (f" · amount caught {f['amount_caught']:,.2f} · net benefit {f['net_benefit']:,.2f}"
+                 if "net_benefit" in f else "")
+        lines.append(f"{label}: {f['rules']} rules on · precision {f['precision']:.4f} · recall {f['recall']:.4f} · "
+                     f"F1 {f['f1']:.4f} · {f['alerts']:,} alerts ({f['alerts_per_1000']:.2f} per 1,000){money}")
+    changed = [ch for ch in c["changes"] if ch["kind"] != "unchanged"]
+    lines.append(f"what changed: {len(changed)} of {len(c['changes'])} rules")
+    for ch in changed:
+        how = RuleChange(**{**ch, "conditions": tuple(ConditionChange(**x) for x in ch["conditions"]),
+                            "notes": tuple(ch["notes"])}).describe()
+        lines.append(f"  {ch['kind']:<9} {ch['name']!r} ({ch['before'] or '-'} -> {ch['after'] or '-'})"
+                     + (f": {how}" if how else ""))
+    d = c["disagreements"]["test"]
+    lines.append(f"rows decided differently: {d['differ']:,} of {d['rows']:,} · only A alerts {d['only_first']:,} "
+                 f"({d['only_first_positive']:,} positives) · only B alerts {d['only_second']:,} "
+                 f"({d['only_second_positive']:,} positives)")
+    return "\n".join(lines)
