@@ -15,7 +15,7 @@ from studio.rules import Condition
 from studio.mining.templates import template_metrics
 from studio.session.workspace import Workspace
 
-from tests.support.app_page import open_app_page
+from tests.support.app_page import open_app_page, shown
 
 RULES_KEY = "creditcard-synthetic--Class"
 
@@ -143,6 +143,14 @@ def test_money_objectives_rank_the_table_and_show_amounts_beside(workspace, cred
     assert list(table.value["test net benefit"]) == [amount(v) for v in expected["test_net_benefit"]]
     assert list(table.value["train amount caught"]) == [amount(v) for v in expected["train_caught"]]
     assert list(table.value["score"]) == [amount(v) for v in expected["objective"]]
+    at.session_state["suggest_section"] = "Build a rule list"
+    at.run()
+    at.slider(key="suggest_list_size").set_value(3).run()
+    at.button(key="suggest_build").click().run()
+    assert not at.exception, at.exception
+    built = mining.greedy_rules(credit_split, max_rules=3, objective="net_benefit", money=settings)
+    boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
+    assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in built.rules]
 
 
 def test_templates_show_ruleminers_metrics_and_their_errors(workspace, credit_split):
