@@ -20,10 +20,19 @@ MAX_CLASSES = 50
 SPLIT_KINDS = ("random", "out of time")
 
 
+SPLIT_FORM = ("split_target", "split_positive", "split_test_size", "split_seed", "split_kind", "split_time",
+              "split_cutoff", "split_gap")
+
+
+def form_key(name: str) -> str:
+    """The split form's widget keys name the split they show: a new dataset or split gets new widgets,
+    so the browser cannot keep showing the last table's target and labels."""
+    return f"{name}_{s.split.id}"
+
+
 def forget_split_form() -> None:
     """The split form's widgets start again from the session's split."""
-    for key in ("split_target", "split_positive", "split_test_size", "split_seed", "split_kind", "split_time",
-                "split_cutoff", "split_gap"):
+    for key in [k for k in st.session_state if str(k).startswith(SPLIT_FORM)]:
         st.session_state.pop(key, None)
 
 
@@ -71,14 +80,14 @@ def open_path() -> None:
 
 
 def apply_split() -> None:
-    target = st.session_state["split_target"]
-    positive = st.session_state.get("split_positive") if target == s.split.target else None
-    by_time = st.session_state.get("split_kind") == SPLIT_KINDS[1]
-    cutoff = str(st.session_state.get("split_cutoff") or "").strip() or None
-    choice = SplitChoice(target, positive, float(st.session_state["split_test_size"]),
-                         int(st.session_state["split_seed"]),
-                         st.session_state.get("split_time") if by_time else None, cutoff if by_time else None,
-                         float(st.session_state.get("split_gap") or 0.0) if by_time else 0.0)
+    target = st.session_state[form_key("split_target")]
+    positive = st.session_state.get(form_key("split_positive")) if target == s.split.target else None
+    by_time = st.session_state.get(form_key("split_kind")) == SPLIT_KINDS[1]
+    cutoff = str(st.session_state.get(form_key("split_cutoff")) or "").strip() or None
+    choice = SplitChoice(target, positive, float(st.session_state[form_key("split_test_size")]),
+                         int(st.session_state[form_key("split_seed")]),
+                         st.session_state.get(form_key("split_time")) if by_time else None, cutoff if by_time else None,
+                         float(st.session_state.get(form_key("split_gap")) or 0.0) if by_time else 0.0)
     if by_time and choice.time_column is None:
         st.session_state["data_error"] = "The split was not changed: choose the time column."
         return
@@ -124,31 +133,31 @@ st.subheader("Target and held-out split")
 columns = s.dataset.columns
 with st.form("split_form", border=True):
     c1, c2, c3, c4 = st.columns([2, 2, 1.2, 1])
-    target = c1.selectbox("Target column", columns, index=columns.index(s.split.target), key="split_target")
+    target = c1.selectbox("Target column", columns, index=columns.index(s.split.target), key=form_key("split_target"))
     classes = s.dataset.class_counts(target) if target in columns else []
     minority = classes[-1][0] if classes else None
     shown = [label for label, _ in classes[:MAX_CLASSES]]
     count_of = dict(classes)
     current_pos = s.split.positive if target == s.split.target else minority
     c2.selectbox("Positive label", shown, index=shown.index(current_pos) if current_pos in shown else 0,
-                 key="split_positive",
+                 key=form_key("split_positive"),
                  format_func=lambda l: f"{l} ({count_of.get(l, 0):,} rows{', minority' if l == minority else ''})")
     c3.number_input("Test fraction", min_value=0.05, max_value=0.95, value=s.split.test_size, step=0.05,
-                    key="split_test_size")
-    c4.number_input("Seed", min_value=0, value=s.split.seed, step=1, key="split_seed")
+                    key=form_key("split_test_size"))
+    c4.number_input("Seed", min_value=0, value=s.split.seed, step=1, key=form_key("split_seed"))
     k1, k2, k3, k4 = st.columns([2, 2, 1.2, 1])
     timed = s.split.time
-    k1.radio("Held-out rows", SPLIT_KINDS, index=1 if timed else 0, key="split_kind",
+    k1.radio("Held-out rows", SPLIT_KINDS, index=1 if timed else 0, key=form_key("split_kind"),
              help="Random: stratified by class and seeded. Out of time: train on the rows before the cutoff, "
                   "test on the later ones (as the rules will meet them).")
     times = [c for c in columns if s.dataset.schema.kind(c) in (NUMERIC, TEMPORAL)]
     k2.selectbox("Time column", times, index=times.index(timed.column) if timed and timed.column in times else None,
-                 key="split_time", placeholder="a number or a date")
-    k3.text_input("Cutoff", value=str(timed.cutoff) if timed else "", key="split_cutoff",
+                 key=form_key("split_time"), placeholder="a number or a date")
+    k3.text_input("Cutoff", value=str(timed.cutoff) if timed else "", key=form_key("split_cutoff"),
                   placeholder="blank: last test fraction",
                   help="Train on rows before it, test on rows from it on. Blank: the test fraction of rows, "
                        "latest first.")
-    k4.number_input("Gap", min_value=0.0, value=float(timed.gap) if timed else 0.0, key="split_gap",
+    k4.number_input("Gap", min_value=0.0, value=float(timed.gap) if timed else 0.0, key=form_key("split_gap"),
                     help="Rows this long after the cutoff (days for dates) are left out of both sides.")
     st.form_submit_button("Apply", on_click=apply_split)
     st.caption("After changing the target column, press Apply to list its labels; the positive label "

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..data.bundled import BUNDLED, load
 from ..data.connection import connect
 from ..data.sources import file_schema
+from ..data.target import guess_target
 from ..engine.backtest import backtest, render_backtest
 from ..engine.compare import comparison, render_comparison
 from ..engine.evaluate import evaluate
@@ -93,7 +94,8 @@ def _serve(args) -> str:
 
 def _split_for(args, rules: RuleSet | None):
     dataset = load(args.data)
-    target = args.target or (rules.target if rules else None) or dataset.suggested_target
+    target = args.target or (rules.target if rules else None) or dataset.suggested_target \
+        or guess_target(dataset).column
     if not target:
         raise StudioError("no target column: pass --target or put 'target' in the rule file")
     positive = next((p for p in (args.positive, rules.positive if rules else None) if p is not None), None)

@@ -16,6 +16,7 @@ from ..data.limits import LoadLimits
 from ..data.dataset import Dataset
 from ..data.profile import profile
 from ..data.split import Split
+from ..data.target import opening_target
 from ..engine.evaluate import Evaluation, cumulative, evaluate
 from ..rules.history import History
 from ..rules.merge import rebase
@@ -76,8 +77,8 @@ class StudioSession:
         dataset = load(source, name=name, limits=self.limits)
         touch_if_upload(source)
         try:
-            if choice is None:
-                choice = SplitChoice(dataset.suggested_target or dataset.columns[-1], dataset.suggested_positive)
+            target, note = opening_target(dataset) if choice is None else (choice.target, None)
+            choice = choice or SplitChoice(target, dataset.suggested_positive)
             split = dataset.split(choice.target, positive=choice.positive,
                                   test_size=choice.test_size, seed=choice.seed, by_time=choice.by_time)
         except Exception:
@@ -88,6 +89,7 @@ class StudioSession:
         self.source_name = name
         self._evaluations.clear()
         self.history = History(self._restored_rules())
+        self.notices.extend([note] if note else [])
         self._split_changed()
         if old is not None and old is not dataset:
             old.close()

@@ -35,6 +35,11 @@ def rule_lines(at) -> list[str]:
             and not m.value.startswith("**Preview")]
 
 
+def form_key(at, name: str) -> str:
+    """The Data page's split form names its widgets after the split they show."""
+    return f"{name}_{at.session_state['studio'].split.id}"
+
+
 def widget(items, label):
     return next(w for w in items if w.label.startswith(label))
 
@@ -184,11 +189,11 @@ def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path, mon
     at.selectbox(key="bundled_choice").set_value("bank-marketing-sample").run()
     button(at, "Open bundled dataset").click().run()
     assert "bank-marketing-sample" in at.sidebar.markdown[0].value
-    assert at.selectbox(key="split_positive").value == "yes"
+    assert at.selectbox(key=form_key(at, "split_positive")).value == "yes"
     balance = at.table[0].value
     assert list(balance.index) == ["no", "yes"] and list(balance["rows"]) == ["4,000", "521"]
 
-    at.number_input(key="split_test_size").set_value(0.3)  # a form: submitted with Apply
+    at.number_input(key=form_key(at, "split_test_size")).set_value(0.3)  # a form: submitted with Apply
     next(b for b in at.button if b.label == "Apply").click().run()
     assert "test fraction 0.3" in "".join(c.value for c in at.sidebar.caption)
 
@@ -196,10 +201,10 @@ def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path, mon
 def test_data_page_splits_out_of_time_and_the_workspace_keeps_it(workspace):
     at = app("timed1")
     at.switch_page("pages/data.py").run()
-    at.radio(key="split_kind").set_value("out of time")
-    at.selectbox(key="split_time").set_value("Time")
-    at.text_input(key="split_cutoff").set_value("100000")
-    at.number_input(key="split_gap").set_value(600.0)
+    at.radio(key=form_key(at, "split_kind")).set_value("out of time")
+    at.selectbox(key=form_key(at, "split_time")).set_value("Time")
+    at.text_input(key=form_key(at, "split_cutoff")).set_value("100000")
+    at.number_input(key=form_key(at, "split_gap")).set_value(600.0)
     next(b for b in at.button if b.label == "Apply").click().run()
     assert not at.exception and not at.error
     split = studio.load("creditcard-synthetic").split("Class", positive=1,
@@ -209,8 +214,8 @@ def test_data_page_splits_out_of_time_and_the_workspace_keeps_it(workspace):
     again = app("timed1")  # a new session on the same workspace: the same split
     again.switch_page("pages/data.py").run()
     assert split.describe() in "".join(c.value for c in again.sidebar.caption)
-    assert again.radio(key="split_kind").value == "out of time"
-    again.text_input(key="split_cutoff").set_value("noon")
+    assert again.radio(key=form_key(again, "split_kind")).value == "out of time"
+    again.text_input(key=form_key(again, "split_cutoff")).set_value("noon")
     next(b for b in again.button if b.label == "Apply").click().run()
     assert "The split was not changed: the cutoff on 'Time' must be a number, not 'noon'" in shown(again.error[0].value)
     assert split.describe() in "".join(c.value for c in again.sidebar.caption)
