@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.backtest_panel import backtest_panel
+from pages.components.drill_panel import drill_panel
 from pages.components.versions_panel import versions_panel
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import code, literal, literal_table, money_change, pct
@@ -267,6 +268,8 @@ for col, name in ((left, "test"), (right, "train")):
 
 if rules.rules:
     per_rule_table(rules, current, shadows, s.amounts.report(s.split, rules))
+    st.markdown("**The rows**: which rows are the false positives, the missed positives, a rule's")
+    drill_panel(s)
     points = s.cumulative("test")
     st.markdown("**Test precision, recall and F1 as the enabled rules are applied in order** (0: default only)")
     curve = pd.DataFrame({"precision": [p.precision for p in points], "recall": [p.recall for p in points],
