@@ -39,25 +39,32 @@ def _panel(s: StudioSession) -> None:
     rule = options.index(which) - len(CHOICES) if which not in CHOICES else None
     selection = dict(side=side, outcome=outcome, rule=rule, order_by=None if order == ROW_ORDER else order,
                      descending=descending)
-    total = count_rows(s.split, rules, side, outcome, rule)
+    what = OUTCOMES[outcome] if outcome else ("rows" if rule is None else literal(which))
+    rows_table(s, rules, selection, what, key_prefix="drill")
+
+
+def rows_table(s: StudioSession, rules, selection: dict, what: str, key_prefix: str) -> None:
+    """The count of a selection (:func:`studio.engine.drill.row_page`'s arguments), a page of its rows
+    with the page chooser, and a CSV of the whole selection; ``what`` names the rows (markdown)."""
+    side = selection["side"]
+    total = count_rows(s.split, rules, side, selection.get("outcome"), selection.get("rule"), selection.get("when"))
     if not total:
-        st.caption(f"No {which} on {side}.")
+        st.caption(f"No {what} on {side}.")
         return
     pages = (total + PAGE_ROWS - 1) // PAGE_ROWS
-    key = f"drill_page_{hash((rules, tuple(selection.items()))) & 0xffffffff}"  # a new selection starts on page 1
+    key = f"{key_prefix}_page_{hash((rules, repr(selection))) & 0xffffffff}"  # a new selection starts on page 1
     page = int(st.number_input(f"Page (of {pages:,})", 1, pages, key=key)) if pages > 1 else 1
     shown = row_page(s.split, rules, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS, **selection)
-    what = OUTCOMES[outcome] if outcome else (literal(which) if rule is not None else "rows")
-    st.caption(f"{total:,} {what} on {side}; rows {shown.offset + 1:,} to {shown.offset + len(shown.rows):,}. "
-               "Each row with its outcome and the rule that decided it.")
-    st.dataframe(shown.rows, hide_index=True, key="drill_rows", width="stretch")
-    if st.button(f"Prepare a CSV of these {min(total, MAX_DOWNLOAD):,} rows", key="drill_prepare",
+    st.caption(f"{total:,} {what} on {side}; rows {shown.offset + 1:,} to {shown.offset + len(shown.rows):,}, "
+               "each with its outcome under the rules now and the rule that decides it.")
+    st.dataframe(shown.rows, hide_index=True, key=f"{key_prefix}_rows", width="stretch")
+    if st.button(f"Prepare a CSV of these {min(total, MAX_DOWNLOAD):,} rows", key=f"{key_prefix}_prepare",
                  icon=":material/download:"):  # one CSV kept at a time, for the selection it was made for
         st.session_state["drill_csv"] = (key, row_page(s.split, rules, limit=MAX_DOWNLOAD, **selection)
                                          .rows.to_csv(index=False))
     made_for, text = st.session_state.get("drill_csv", (None, None))
     if made_for == key:
         st.download_button("Download the CSV", text, file_name=f"rows-{side}.csv", mime="text/csv",
-                           key="drill_download")
+                           key=f"{key_prefix}_download")
     if total > MAX_DOWNLOAD:
         st.caption(f"The CSV holds the first {MAX_DOWNLOAD:,} rows of the selection.")

@@ -15,6 +15,7 @@ from studio.rules.validate import condition_problems
 from studio.session.studio import StudioSession
 
 from .condition_editor import Labels, condition_widgets
+from .drill_panel import rows_table
 from .frame import one_line_errors
 from .format import code, fixed, literal
 
@@ -156,3 +157,6 @@ def _panel(s: StudioSession, categories: dict, page: str, hint: str) -> None:
                    "too closely.")
     st.button(f"Add as rule {len(s.rules.rules) + 1}", type="primary", key=f"p{pid}_add",
               on_click=_add, args=(s, rule, page), icon=":material/add:")
+    with st.expander("The train rows inside the selection"):
+        rows_table(s, s.rules, {"side": "train", "when": rule.when}, "rows where the conditions hold",
+                   key_prefix=f"p{pid}_rows")

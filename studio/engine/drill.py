@@ -13,9 +13,10 @@ import pandas as pd
 from ..data.quoting import column_sql
 from ..data.split import Split
 from ..errors import DataError
-from ..rules.model import RuleSet
+from ..rules.condition import Condition
+from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset
-from .compile import fired_index_sql
+from .compile import fired_index_sql, rule_sql
 from .sums import grouped_rows
 
 OUTCOMES = {"TP": "true positives (alerted, positive)", "FP": "false positives (alerted, not positive)",
@@ -40,8 +41,10 @@ def _alerting(split: Split, rules: RuleSet) -> str:
     return "(" + (" OR ".join(hits) or "FALSE") + ")"
 
 
-def _selection(split: Split, rules: RuleSet, side: str, outcome: str | None, rule: int | None) -> tuple[str, str]:
-    """(FROM clause with ``__hit`` and ``__pos``, WHERE clause) of a selection."""
+def _selection(split: Split, rules: RuleSet, side: str, outcome: str | None, rule: int | None,
+               when: tuple[Condition, ...] | None = None) -> tuple[str, str]:
+    """(FROM clause with ``__hit`` and ``__pos``, WHERE clause) of a selection: the rows of ``side``
+    with that outcome, decided by that rule, and where the conditions ``when`` hold."""
     if side not in ("train", "test"):
         raise DataError(f"side must be train or test, not {side!r}")
     if outcome is not None and outcome not in OUTCOMES:
@@ -61,20 +64,25 @@ def _selection(split: Split, rules: RuleSet, side: str, outcome: str | None, rul
                       "FN": f"NOT {alerted} AND __pos", "TN": f"NOT {alerted} AND NOT __pos"}[outcome])
     if rule is not None:
         where.append(f"__hit = {int(rule)}")
+    if when:
+        check_ruleset(RuleSet(rules=(Rule(when=tuple(when), then=rules.default),), default=rules.default),
+                      split.dataset.schema)
+        where.append(rule_sql(Rule(when=tuple(when), then=rules.default), split.dataset.schema).sql("duckdb"))
     return source, " AND ".join(where)
 
 
 def count_rows(split: Split, rules: RuleSet, side: str = "test", outcome: str | None = None,
-               rule: int | None = None) -> int:
+               rule: int | None = None, when: tuple[Condition, ...] | None = None) -> int:
     """How many rows a selection holds."""
-    source, where = _selection(split, rules, side, outcome, rule)
+    source, where = _selection(split, rules, side, outcome, rule, when)
     with split.dataset.lock:
         return int(grouped_rows(split.dataset.con, f"SELECT count(*) FROM {source} WHERE {where}",
                                 "the rows")[0][0])
 
 
 def row_page(split: Split, rules: RuleSet, side: str = "test", outcome: str | None = None, rule: int | None = None,
-             order_by: str | None = None, descending: bool = False, limit: int = 100, offset: int = 0) -> RowPage:
+             order_by: str | None = None, descending: bool = False, limit: int = 100, offset: int = 0,
+             when: tuple[Condition, ...] | None = None) -> RowPage:
     """A page of a selection, in row order or sorted by a column (ties in row order; missing values
     last)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_DOWNLOAD:
@@ -84,7 +92,7 @@ def row_page(split: Split, rules: RuleSet, side: str = "test", outcome: str | No
     schema = split.dataset.schema
     if order_by is not None and order_by not in schema:
         raise DataError(f"cannot sort by {order_by!r}: not a column{schema.suggest(order_by)}")
-    source, where = _selection(split, rules, side, outcome, rule)
+    source, where = _selection(split, rules, side, outcome, rule, when)
     order = (f"{column_sql(order_by)} {'DESC' if descending else 'ASC'} NULLS LAST, " if order_by else "") + "__rs_row"
     alerted = _alerting(split, rules)
     columns = ", ".join(column_sql(c) for c in schema.names)
@@ -98,7 +106,7 @@ def row_page(split: Split, rules: RuleSet, side: str = "test", outcome: str | No
     outcomes = frame.pop("__outcome")
     frame.insert(0, _free("decided by", frame), [names[i] for i in hits])
     frame.insert(0, _free("outcome", frame), outcomes)
-    return RowPage(frame, count_rows(split, rules, side, outcome, rule), offset)
+    return RowPage(frame, count_rows(split, rules, side, outcome, rule, when), offset)
 
 
 def _free(name: str, frame: pd.DataFrame) -> str:

@@ -122,3 +122,19 @@ def test_a_proposal_shows_its_amounts_when_the_workspace_has_them(workspace):
                  MoneySettings("Amount", review_cost=5.0))["test"]
     assert table.loc["amount caught", "test"] == f"{then.caught:,.2f} ({then.caught - now.caught:+,.2f})"
     assert table.loc["net benefit", "test"] == f"{then.net_benefit:,.2f} ({then.net_benefit - now.net_benefit:+,.2f})"
+
+
+def test_a_proposal_lists_the_train_rows_inside_the_selection(workspace):
+    at = explore()
+    at.session_state["explore_view"] = "One column"
+    at.run()
+    at.selectbox(key="explore_column").set_value("V14").run()
+    at.slider(key="explore_t_V14_<").set_value(-8.0).run()
+    assert not at.exception, at.exception
+    split = studio.load("creditcard-synthetic").split("Class", positive=1)
+    train = split.dataset.con.execute(f"SELECT * FROM {split.table} WHERE __rs_test = 0 ORDER BY __rs_row").df()
+    inside = train[train["V14"] < -8.0]
+    assert any(f"{len(inside):,} rows where the conditions hold on train" in c.value for c in at.caption)
+    rows = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["outcome", "decided by"])
+    assert list(rows["V14"]) == list(inside["V14"].head(100))
+    assert set(rows["outcome"]) <= {"FN", "TN"} and set(rows["decided by"]) == {"default"}  # no rules yet
