@@ -6,8 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.format import code, literal, literal_table
+from pages.components.data_rows import rows_preview
 from pages.components.frame import page_session
 from studio.data.bundled import BUNDLED
+from studio.data.preview import distributions
+from studio.data.sources import MAX_MARKERS, MISSING_MARKERS, PARQUET_SUFFIXES
 from studio.data.schema import NUMERIC, TEMPORAL
 from studio.data.folders import available_file, server_files_enabled
 from studio.data.uploads import store_upload
@@ -36,10 +39,14 @@ def forget_split_form() -> None:
         st.session_state.pop(key, None)
 
 
-def open_source(source, label: str, name: str | None = None) -> None:
+def markers() -> list[str]:
+    return list(st.session_state.get(f"missing_markers_{s.split.id}") or [])
+
+
+def open_source(source, label: str, name: str | None = None, choice=None) -> None:
     try:
         with st.spinner(f"Loading {label}…"):
-            s.open(source, name=name)
+            s.open(source, choice, name=name, missing=markers())
         forget_split_form()
         st.session_state["data_notice"] = f"Opened {literal(s.dataset.label)}."
     except StudioError as err:
@@ -110,6 +117,15 @@ st.markdown(f"**Current dataset:** {literal(s.dataset.label)} · {s.dataset.n_ro
 if s.dataset.description:
     st.caption(s.dataset.description)
 
+m_pick, m_again = st.columns([4, 1.3], vertical_alignment="bottom")
+m_pick.multiselect("Missing values in CSV files", MISSING_MARKERS, default=list(s.dataset.missing),
+                   key=f"missing_markers_{s.split.id}", accept_new_options=True, max_selections=MAX_MARKERS,
+                   help="Texts read as a missing value when a CSV file is opened (an empty field always is): "
+                        "uploads and files below, or the current file read again. Kept with the dataset.")
+if s.source not in BUNDLED and not s.source.lower().endswith(PARQUET_SUFFIXES):  # a CSV file
+    m_again.button("Read the file again", on_click=lambda: open_source(s.source, s.dataset.label, s.source_name,
+                                                                     s.choice),
+                   help="With the missing values chosen here; the target, split and rules stay.")
 tab_names = ["Bundled", "Upload a file"] + (["File on the server"] if server_files_enabled() else [])
 tab_bundled, tab_upload, *tab_path = st.tabs(tab_names)
 with tab_bundled:
@@ -217,10 +233,21 @@ with left:
         st.caption(f"{s.split.excluded:,} rows without a target are left out of the split.")
 with right:
     st.markdown("**Columns**")
+    profiles = s.profiles()
+    shapes = s.cache.memo(("distributions",), lambda: distributions(s.dataset, profiles))
     schema = pd.DataFrame([{
         "column": p.name, "type": p.type, "missing": p.missing, "distinct": p.distinct,
+        "distribution": shapes.get(p.name, []),
         "min": None if p.min is None else str(p.min), "max": None if p.max is None else str(p.max),
         "mean": p.mean, "top values": ", ".join(f"{v} ({c:,})" for v, c in p.top[:5]),
-    } for p in s.profiles().values()])
+    } for p in profiles.values()])
     st.dataframe(schema, hide_index=True, width="stretch", height=min(38 + 35 * len(schema), 560),
-                 column_config={"mean": st.column_config.NumberColumn(format="%.4g")})
+                 column_config={"mean": st.column_config.NumberColumn(format="%.4g"),
+                                "distribution": st.column_config.BarChartColumn(
+                                    help="Rows per equal-width bin from min to max (numbers), or of the most "
+                                         "frequent values (text)")})
+    if s.dataset.missing:
+        st.caption("Read as missing: " + ", ".join(code(m) if m else "empty fields" for m in s.dataset.missing))
+
+st.subheader("Rows")
+rows_preview(s)

@@ -68,15 +68,16 @@ BUNDLED: dict[str, Bundled] = {b.name: b for b in [
 ]}
 
 
-def load(source, name: str | None = None, limits: LoadLimits | None = None) -> Dataset:
+def load(source, name: str | None = None, limits: LoadLimits | None = None, missing=()) -> Dataset:
     """Open a bundled dataset by name, a CSV/Parquet path, ``openml:ID``, or a pandas DataFrame
     (``name``: the name to show for a file or a DataFrame; ``limits``: checked before a file is read,
-    and applied to every later query of any source)."""
-    dataset = _open(source, name, limits)
+    and applied to every later query of any source; ``missing``: texts a CSV file writes for a
+    missing value)."""
+    dataset = _open(source, name, limits, missing)
     return dataset.bound(limits) if limits is not None else dataset
 
 
-def _open(source, name: str | None, limits: LoadLimits | None) -> Dataset:
+def _open(source, name: str | None, limits: LoadLimits | None, missing=()) -> Dataset:
     if not isinstance(source, (str, Path)):
         return Dataset.from_dataframe(source, **({"name": name} if name else {}))
     text = str(source)
@@ -90,7 +91,7 @@ def _open(source, name: str | None, limits: LoadLimits | None) -> Dataset:
     if not Path(text).exists():
         names = ", ".join(BUNDLED)
         raise DataError(f"no file or bundled dataset named {text!r} (bundled: {names})")
-    return Dataset.from_file(text, name=name, limits=limits)
+    return Dataset.from_file(text, name=name, limits=limits, missing=missing)
 
 
 def load_openml(data_id: int) -> Dataset:

@@ -18,7 +18,8 @@ from .limits import LoadLimits, check_file, csv_head_columns
 from .labels import canonical_sql
 from .quoting import column, string_sql
 from .schema import Schema
-from .sources import PARQUET_SUFFIXES, check_readable, csv_source, file_source, parquet_source, ragged_line
+from .sources import (PARQUET_SUFFIXES, check_readable, csv_source, file_source, missing_markers, parquet_source,
+                      ragged_line)
 from .split import TimeOrder, make_split
 from .tables import RESERVED, RESERVED_PREFIX, TABLE
 
@@ -33,6 +34,7 @@ class Dataset:
     synthetic: bool = False
     description: str = ""
     suggested_target: str | None = None
+    missing: tuple[str, ...] = ()  # the texts a CSV was read with as missing values
     suggested_positive: object = None
     limits: LoadLimits | None = field(default=None, repr=False, compare=False)
     lock: QueryGuard = field(default=None, repr=False, compare=False)  # every query on ``con`` holds it
@@ -82,10 +84,13 @@ class Dataset:
         return ds
 
     @classmethod
-    def from_file(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":
-        """Load a CSV (delimiter, quoting and types sniffed) or Parquet file into DuckDB."""
+    def from_file(cls, path: str | Path, name: str | None = None, missing=(), **kwargs) -> "Dataset":
+        """Load a CSV (delimiter, quoting and types sniffed; ``missing``: texts read as missing values)
+        or Parquet file into DuckDB."""
         p = check_readable(path)
-        return cls._create(f"SELECT * FROM {file_source(p)}", name or p.name, str(p), path=p, **kwargs)
+        markers = missing_markers(missing)
+        return cls._create(f"SELECT * FROM {file_source(p, markers)}", name or p.name, str(p), path=p,
+                           missing=markers, **kwargs)
 
     @classmethod
     def from_csv(cls, path: str | Path, name: str | None = None, **kwargs) -> "Dataset":

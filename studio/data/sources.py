@@ -24,22 +24,50 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".csv.zst")
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 
 
-def csv_source(path: str | Path) -> str:
-    """A ``read_csv`` call for ``path`` with the studio's sniffing options (literal safely quoted)."""
+MISSING_MARKERS = ("?", "NA", "N/A", "-", "null", "NULL", "None")  # offered on the Data page (an empty field
+# is always missing)
+MAX_MARKERS, MAX_MARKER_LENGTH = 10, 20
+
+
+def missing_markers(values) -> tuple[str, ...]:
+    """Text values a CSV writes for a missing value (DuckDB's ``nullstr``): at most ``MAX_MARKERS``
+    strings of at most ``MAX_MARKER_LENGTH`` printable characters, kept in order without repeats
+    (DataError otherwise)."""
+    if values is None:
+        return ()
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise DataError(f"missing markers are a list of texts, not {values!r}")
+    out: list[str] = []
+    for v in values:
+        if not isinstance(v, str) or len(v) > MAX_MARKER_LENGTH or not (v.isprintable() or v == ""):
+            raise DataError(f"a missing marker is a text of at most {MAX_MARKER_LENGTH} printable characters, "
+                            f"not {v!r}")
+        if v not in out:
+            out.append(v)
+    if len(out) > MAX_MARKERS:
+        raise DataError(f"at most {MAX_MARKERS} missing markers, not {len(out)}")
+    return tuple(out)
+
+
+def csv_source(path: str | Path, missing: tuple[str, ...] = ()) -> str:
+    """A ``read_csv`` call for ``path`` with the studio's sniffing options (literals safely quoted);
+    ``missing``: the texts read as missing values (besides an empty field)."""
     types = ", ".join(string_sql(t) for t in CSV_TYPES)
-    return f"read_csv({string_sql(str(path))}, auto_type_candidates=[{types}])"
+    nulls = f", nullstr=[{', '.join(string_sql(m) for m in missing_markers(missing) + ('',))}]" if missing else ""
+    return f"read_csv({string_sql(str(path))}, auto_type_candidates=[{types}]{nulls})"
 
 
 def parquet_source(path: str | Path) -> str:
     return f"read_parquet({string_sql(str(path))})"
 
 
-def file_source(path: str | Path) -> str:
-    """The DuckDB table function that reads ``path``, chosen by its suffix (CSV by default)."""
+def file_source(path: str | Path, missing: tuple[str, ...] = ()) -> str:
+    """The DuckDB table function that reads ``path``, chosen by its suffix (CSV by default; Parquet
+    knows its missing values, so ``missing`` is for CSV)."""
     name = str(path).lower()
     if name.endswith(PARQUET_SUFFIXES):
         return parquet_source(path)
-    return csv_source(path)
+    return csv_source(path, missing)
 
 
 def check_readable(path: str | Path) -> Path:

@@ -62,7 +62,7 @@ class StudioSession:
             try:
                 source = allowed_source(state["source"])
                 choice = SplitChoice.from_state(state)
-                session.open(source, choice, name=state.get("name"))
+                session.open(source, choice, name=state.get("name"), missing=state.get("missing") or ())
                 session.choose_amounts(state.get("money"), state.get("alert_budget"))
                 return session
             except Exception as err:  # a file that moved, no longer loads, or is not allowed
@@ -71,10 +71,12 @@ class StudioSession:
         return session
 
     # ---- dataset and split ----------------------------------------------------
-    def open(self, source: str | Path, choice: SplitChoice | None = None, name: str | None = None) -> None:
-        """Load a dataset and split it (``name``: the name to show, an uploaded file's own, say). On
-        any error the current dataset, split and rules stay."""
-        dataset = load(source, name=name, limits=self.limits)
+    def open(self, source: str | Path, choice: SplitChoice | None = None, name: str | None = None,
+             missing=()) -> None:
+        """Load a dataset and split it (``name``: the name to show, an uploaded file's own, say;
+        ``missing``: texts a CSV writes for a missing value). On any error the current dataset, split
+        and rules stay."""
+        dataset = load(source, name=name, limits=self.limits, missing=missing)
         touch_if_upload(source)
         try:
             target, note = opening_target(dataset) if choice is None else (choice.target, None)
@@ -85,8 +87,7 @@ class StudioSession:
             dataset.close()
             raise
         old = self.dataset
-        self.dataset, self.source, self.split = dataset, str(source), split
-        self.source_name = name
+        self.dataset, self.source, self.split, self.source_name = dataset, str(source), split, name
         self._evaluations.clear()
         self.history = History(self._restored_rules())
         self.notices.extend([note] if note else [])
@@ -99,8 +100,7 @@ class StudioSession:
         """A new target, positive label, test fraction or seed on the current dataset."""
         split = self.dataset.split(choice.target, positive=choice.positive,
                                    test_size=choice.test_size, seed=choice.seed, by_time=choice.by_time)
-        target_changed = split.target != self.split.target
-        self.split = split
+        target_changed, self.split = split.target != self.split.target, split
         self._evaluations.clear()
         if target_changed:
             self.history = History(self._restored_rules())
@@ -111,8 +111,7 @@ class StudioSession:
 
     @property
     def choice(self) -> SplitChoice:
-        s = self.split
-        t = s.time
+        s, t = self.split, self.split.time
         return SplitChoice(s.target, self.native_label(s.positive), s.test_size, s.seed,
                            *((t.column, t.cutoff, t.gap) if t else ()))
 
@@ -173,6 +172,7 @@ class StudioSession:
     def _save_state(self) -> None:
         s = self.split
         self.workspace.save_state({"source": self.source, "name": self.source_name, "target": s.target,
+                                   **({"missing": list(self.dataset.missing)} if self.dataset.missing else {}),
                                    "positive": self.native_label(s.positive),
                                    "test_size": s.test_size, "seed": s.seed,
                                    **({"time_column": s.time.column, "cutoff": s.time.cutoff, "gap": s.time.gap}

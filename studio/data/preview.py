@@ -1,0 +1,65 @@
+"""Looking at the rows of a dataset: the first rows, a seeded random sample and each column's
+distribution, a page at a time from DuckDB (never the whole table into pandas)."""
+
+from __future__ import annotations
+
+from .dataset import Dataset
+from .quoting import column_sql
+from .schema import NUMERIC
+from ..errors import DataError
+from .tables import TABLE
+
+MAX_PAGE = 1_000
+BINS = 20
+
+
+def _page_args(limit: int, offset: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise DataError(f"a page holds 1 to {MAX_PAGE:,} rows, not {limit!r}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise DataError(f"a page starts at row 0 or later, not {offset!r}")
+
+
+def first_rows(dataset: Dataset, limit: int = 20, offset: int = 0):
+    """Rows ``offset`` to ``offset + limit`` in file order, as a small DataFrame."""
+    _page_args(limit, offset)
+    with dataset.lock:
+        return dataset.con.execute(f"SELECT * FROM {TABLE} ORDER BY rowid LIMIT {limit} OFFSET {offset}").df()
+
+
+def sample_rows(dataset: Dataset, seed: int = 0, limit: int = 20, offset: int = 0):
+    """A page of the rows in a seeded random order (the same seed, the same order), each with its row
+    number in the file (``row``, from 1)."""
+    _page_args(limit, offset)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 31:
+        raise DataError(f"the seed is a whole number from 0 to {2 ** 31 - 1}, not {seed!r}")
+    with dataset.lock:
+        frame = dataset.con.execute(
+            f"SELECT rowid + 1 AS __row, * FROM {TABLE} ORDER BY hash(rowid, {seed}), rowid "
+            f"LIMIT {limit} OFFSET {offset}").df()
+    name = "row"
+    while name in frame.columns:
+        name = "_" + name
+    return frame.rename(columns={"__row": name})
+
+
+def distributions(dataset: Dataset, profiles: dict, bins: int = BINS) -> dict[str, list[int]]:
+    """Per column, a small distribution to draw: rows per equal-width bin between the column's min
+    and max for numbers, rows of the most frequent values otherwise (from the profiles). One query."""
+    parts, names = [], []
+    for name, p in profiles.items():
+        if p.kind == NUMERIC and p.min is not None and p.max is not None:
+            lo, hi = float(p.min), float(p.max)
+            width = (hi - lo) / bins or 1.0
+            x = f"CAST({column_sql(name)} AS DOUBLE)"
+            parts.append(f"histogram(least(greatest(CAST(floor(({x} - {lo!r}) / {width!r}) AS INTEGER), 0), "
+                         f"{bins - 1}))")
+            names.append(name)
+    out = {name: [int(c) for _, c in p.top[:10]] for name, p in profiles.items() if p.top}
+    if parts:
+        with dataset.lock:
+            values = dataset.con.execute(f"SELECT {', '.join(parts)} FROM {TABLE}").fetchone()
+        for name, hist in zip(names, values):
+            counts = dict(hist or {})
+            out[name] = [int(counts.get(b, 0)) for b in range(bins)]
+    return out
