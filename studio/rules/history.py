@@ -58,3 +58,16 @@ class History:
         """The history as JSON-ready data (rule sets as their files' dicts)."""
         return {"undo": [[b.to_dict(), a.to_dict()] for b, a in self._undo],
                 "redo": [[b.to_dict(), a.to_dict()] for b, a in self._redo]}
+
+    def restore(self, data) -> None:
+        """The undo and redo lists of :meth:`to_dict` (read back leniently: a change that does not hold
+        up is left out; at most ``limit`` of each)."""
+        for name, target in (("undo", self._undo), ("redo", self._redo)):
+            pairs = data.get(name) if isinstance(data, dict) else None
+            target.clear()
+            for pair in pairs[-self.limit:] if isinstance(pairs, list) else []:
+                try:
+                    before, after = pair
+                    target.append((RuleSet.from_dict(before), RuleSet.from_dict(after)))
+                except (ValueError, TypeError):  # RuleSetError is a ValueError
+                    continue

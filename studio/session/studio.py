@@ -21,8 +21,9 @@ from ..engine.evaluate import Evaluation, cumulative, evaluate
 from ..rules.history import History
 from ..rules.merge import rebase
 from ..rules.model import Rule, RuleSet
-from ..rules.validate import check_ruleset, condition_problems
+from ..rules.validate import check_ruleset
 from .amounts import Amounts
+from .restore import empty_rules, restored_history
 from .choice import SplitChoice
 from .cache import SplitCache
 from .sources import allowed_source, touch_if_upload
@@ -89,7 +90,7 @@ class StudioSession:
         old = self.dataset
         self.dataset, self.source, self.split, self.source_name = dataset, str(source), split, name
         self._evaluations.clear()
-        self.history = History(self._restored_rules())
+        self.history = restored_history(self)
         self.notices.extend([note] if note else [])
         self._split_changed()
         if old is not None and old is not dataset:
@@ -103,7 +104,7 @@ class StudioSession:
         target_changed, self.split = split.target != self.split.target, split
         self._evaluations.clear()
         if target_changed:
-            self.history = History(self._restored_rules())
+            self.history = restored_history(self)
         else:  # the same rules, saved with the new positive label
             self._commit(lambda latest: latest)
         self._split_changed()
@@ -126,32 +127,6 @@ class StudioSession:
     @property
     def rules_key(self) -> str:
         return f"{self.dataset.name}--{self.split.target}"
-
-    def _empty_rules(self) -> RuleSet:
-        counts = self.split.counts
-        majority = max(self.split.labels, key=lambda l: counts["train"][l] + counts["test"][l])
-        return RuleSet(default=self.native_label(majority), target=self.split.target,
-                       positive=self.native_label(self.split.positive))
-
-    def _restored_rules(self) -> RuleSet:
-        """The saved rules of this dataset and target, checked again: rules that do not hold up (or
-        do not fit this table's columns) are set aside with a notice, an unreadable file is kept
-        beside a fresh start; nothing is dropped silently."""
-        schema = self.dataset.schema
-        saved = self.workspace.read_rules(
-            self.rules_key, check=lambda r: [p for c in r.when for p in condition_problems(c, schema)])
-        self.revision = saved.revision
-        self.notices.extend(saved.salvaged.problems)
-        rules = saved.rules
-        if rules is None:
-            aside = self.workspace.set_aside_file(self.rules_key) if saved.salvaged.problems else None
-            if aside is not None:
-                self.notices.append(f"The unreadable rules file was kept as {aside.name}; the rules start empty.")
-                self.revision = 0
-            return self._empty_rules()
-        if saved.salvaged.problems:  # save what was set aside with the rules, so nothing is lost
-            rules, self.revision = self.workspace.update_rules(self.rules_key, lambda latest, revision: rules)
-        return rules
 
     def choose_amounts(self, settings, budget=None) -> None:
         """Money settings (a :class:`MoneySettings`, their saved dict, or None) and the alert budget
@@ -190,7 +165,7 @@ class StudioSession:
         seen = {}
 
         def step(latest: RuleSet | None, revision: int) -> RuleSet:
-            latest = latest if latest is not None else self._empty_rules()
+            latest = latest if latest is not None else empty_rules(self.split)
             after = replace(change(latest), target=self.split.target,
                             positive=self.native_label(self.split.positive))
             check_ruleset(after, self.dataset.schema)
@@ -214,7 +189,12 @@ class StudioSession:
             return False
         before, after = self._commit(lambda latest: rebase(base, rules, latest))
         self.history.push(before, after)
+        self._keep_history()
         return True
+
+    def _keep_history(self) -> None:
+        """Save the undo and redo lists with the workspace (they survive a reload and a restart)."""
+        self.workspace.save_history(self.rules_key, self.history.to_dict())
 
     def undo(self) -> None:
         """Take back this editor's newest change (only it, whatever other tabs did since)."""
@@ -222,12 +202,14 @@ class StudioSession:
         if change is not None:
             before, after = change
             self._commit(lambda latest: rebase(after, before, latest))
+            self._keep_history()
 
     def redo(self) -> None:
         change = self.history.take_redo()
         if change is not None:
             before, after = change
             self._commit(lambda latest: rebase(before, after, latest))
+            self._keep_history()
 
     def refresh(self) -> bool:
         """Show the latest saved rules if another tab or window saved since (True when it did)."""

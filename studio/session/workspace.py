@@ -29,6 +29,7 @@ from ..rules.salvage import Salvaged, salvage
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_STATE_BYTES = 100_000
+MAX_HISTORY_BYTES = 50_000_000
 
 
 def default_root() -> Path:
@@ -167,6 +168,17 @@ class Workspace:
     def save_rules(self, key: str, rules: RuleSet) -> int:
         """Save ``rules`` as the next revision, whatever is saved (use :meth:`update_rules` to build on it)."""
         return self.update_rules(key, lambda latest, revision: rules)[1]
+
+    # ---- undo history, one file per dataset and target ------------------------
+    def load_history(self, key: str) -> dict | None:
+        """The saved undo/redo lists of ``key`` (None when there are none or they cannot be read)."""
+        data = _read_json(self.path / "history" / f"{slug(key)}.json", MAX_HISTORY_BYTES)
+        return data if isinstance(data, dict) else None
+
+    def save_history(self, key: str, history: dict) -> None:
+        text = json.dumps(history, ensure_ascii=False)
+        if len(text) <= MAX_HISTORY_BYTES:  # a history too large to keep is not kept (the rules are)
+            write_atomically(self.path / "history" / f"{slug(key)}.json", text)
 
     def set_aside_file(self, key: str) -> Path | None:
         """Move an unreadable rules file out of the way (kept beside it), so a fresh start can be saved."""
