@@ -8,6 +8,8 @@ import streamlit as st
 from pages.components.format import code, literal, literal_table
 from pages.components.data_rows import rows_preview
 from pages.components.frame import page_session
+from pages.components.uploads_panel import uploads_panel
+from pages.components.workspaces_panel import workspaces_panel
 from studio.data.bundled import BUNDLED
 from studio.data.preview import distributions
 from studio.data.sources import MAX_MARKERS, MISSING_MARKERS, PARQUET_SUFFIXES
@@ -17,6 +19,7 @@ from studio.data.uploads import store_upload
 from studio.engine.money import MoneySettings
 from studio.errors import StudioError
 from studio.session.studio import SplitChoice
+from studio.session.workspaces import record_upload
 
 s = page_session()
 MAX_CLASSES = 50
@@ -70,6 +73,7 @@ def open_upload() -> None:
     except StudioError as err:
         st.session_state["data_error"] = f"{upload.name} was not opened: {err}. The current dataset and rules are unchanged."
         return
+    record_upload(s.workspace, upload.name, path)
     open_source(path, upload.name, name=upload.name)
 
 
@@ -109,6 +113,10 @@ def apply_split() -> None:
 
 
 st.title("Data")
+if st.session_state.get("first_visit"):
+    st.info("**How this works** · load a table here (the synthetic credit-card data is open and ready) → see what "
+            "separates the classes on **Explore** → write rules on **Rules** or take suggestions from **Suggest**, judged live on "
+            "held-out rows → take them away from **Export** as code that runs anywhere.", icon=":material/school:")
 for key, show in (("data_error", st.error), ("data_notice", st.success)):
     if key in st.session_state:  # an error is plain text; a notice marks what the user named
         show(literal(st.session_state.pop(key)) if key == "data_error" else st.session_state.pop(key))
@@ -143,6 +151,10 @@ for tab in tab_path:
         st.text_input("Path of a CSV or Parquet file in the studio's data folder (for files too large to upload)",
                       key="server_path")
         st.button("Open file", on_click=open_path)
+
+with st.expander("Uploaded files and workspaces"):
+    uploads_panel(s, open_source)
+    workspaces_panel(s)
 
 # ---- target and split
 st.subheader("Target and held-out split")

@@ -8,13 +8,15 @@ process): :func:`page_session` notices that the run did not come through the fra
 :func:`run_app` (which draws the same page inside the frame) and stops the direct run.
 
 Every page has its own URL path (``/data``, ``/rules``, ...); the root ``/`` is a start page with no
-content of its own, which opens the Rules page.
+content of its own: a first visit opens the Data page, a later one the page last shown.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,12 +26,14 @@ import streamlit as st
 
 from studio.errors import StudioError
 from studio.session.studio import StudioSession
-from studio.session.workspace import Workspace, new_id
+from studio.session.workspace import Workspace, default_root, new_id
+from studio.session.workspaces import BrowserIndex
 
 from .format import literal
 from .sidebar import sidebar
 
 SESSION_KEY = "studio"
+BROWSER_COOKIE = "rule_studio_browser"
 TITLE, ICON = "Rule Studio", ":material/rule:"
 FAVICON = str(Path(__file__).with_name("favicon.png"))  # served by the studio: no request leaves the machine
 SIDEBAR_WIDTH = 256  # px: at a 1400 px window the page body keeps 1,100 px for charts
@@ -60,11 +64,29 @@ log = logging.getLogger("rule-studio")
 _run = threading.local()  # is this script run inside the frame (set by run_app)
 
 
+def browser_index() -> BrowserIndex:
+    """The workspaces this browser used. The browser keeps only a random id, in a cookie set once."""
+    if "browser_id" not in st.session_state:
+        got = st.context.cookies.get(BROWSER_COOKIE)
+        valid = isinstance(got, str) and bool(re.fullmatch(r"[0-9a-f]{32}", got))
+        st.session_state.browser_id = got if valid else new_id()
+        st.session_state.browser_cookie_sent = valid
+    return BrowserIndex(default_root(), st.session_state.browser_id)
+
+
+def _send_browser_cookie() -> None:
+    if not st.session_state.get("browser_cookie_sent"):
+        cookie = f"{BROWSER_COOKIE}={st.session_state.browser_id}; path=/; max-age=31536000; SameSite=Strict"
+        with st.sidebar:  # our own fixed text (the id is 32 hex digits), never anything a browser sent
+            st.iframe(f"<script>window.parent.document.cookie = {json.dumps(cookie)};</script>", height=1)
+        st.session_state.browser_cookie_sent = True
+
+
 def workspace_id() -> str:
     """The workspace in the URL (``?ws=...``), so a refresh or a server restart finds the work again;
-    a new one for a new tab."""
+    on the bare URL, the last one this browser used; else a new one."""
     if "workspace_id" not in st.session_state:
-        wanted = st.query_params.get("ws", "")
+        wanted = st.query_params.get("ws", "") or browser_index().last() or ""
         try:
             Workspace(wanted)
             st.session_state.workspace_id = wanted
@@ -79,14 +101,38 @@ def session() -> StudioSession:
     """This browser session's studio (its own DuckDB connection, its own rules)."""
     ws = workspace_id()
     if SESSION_KEY not in st.session_state:
+        workspace = Workspace(ws)
+        st.session_state.first_visit = workspace.load_state() is None
         with st.spinner("Opening the studio…"):
-            st.session_state[SESSION_KEY] = StudioSession.start(Workspace(ws))
+            st.session_state[SESSION_KEY] = StudioSession.start(workspace)
+        browser_index().remember(ws)
     return st.session_state[SESSION_KEY]
 
 
+def open_workspace(ws: str) -> None:
+    """Leave this workspace for another (its session closed; the next run opens ``ws``)."""
+    Workspace(ws)  # a bad id raises
+    old = st.session_state.pop(SESSION_KEY, None)
+    if old is not None:
+        old.close()
+    st.session_state.workspace_id = ws
+    st.query_params["ws"] = ws
+
+
 def _start_page() -> None:
-    """The root URL: no content of its own, it opens the landing page (keeping the workspace)."""
-    st.switch_page(LANDING, query_params={"ws": workspace_id()})
+    """The root URL: no content of its own. A first visit opens the Data page; a later one the page
+    last shown in this workspace (keeping the workspace)."""
+    s = session()
+    last = s.workspace.load_meta().get("page")
+    page = "pages/data.py" if st.session_state.get("first_visit") else next(
+        (p.path for p in PAGES if p.url_path == last), LANDING)
+    st.switch_page(page, query_params={"ws": workspace_id()})
+
+
+def _remember_page(s: StudioSession, url_path: str) -> None:
+    if st.session_state.get("last_page_saved") != (s.workspace.id, url_path):
+        s.workspace.update_meta(page=url_path)
+        st.session_state.last_page_saved = (s.workspace.id, url_path)
 
 
 def run_app() -> None:
@@ -99,7 +145,9 @@ def run_app() -> None:
     s = session()
     s.refresh()  # another tab may have changed the rules
     sidebar(s, PAGES)
+    _send_browser_cookie()
     if chosen.url_path:  # not the start page, which only opens another page
+        _remember_page(s, chosen.url_path)
         while s.notices:
             st.warning(literal(s.notices.pop(0)))
     _run.active = True

@@ -30,6 +30,7 @@ from ..rules.salvage import Salvaged, salvage
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_STATE_BYTES = 100_000
 MAX_HISTORY_BYTES = 50_000_000
+MAX_UPLOADS = 100
 
 
 def default_root() -> Path:
@@ -168,6 +169,25 @@ class Workspace:
     def save_rules(self, key: str, rules: RuleSet) -> int:
         """Save ``rules`` as the next revision, whatever is saved (use :meth:`update_rules` to build on it)."""
         return self.update_rules(key, lambda latest, revision: rules)[1]
+
+    # ---- what a person sees of it: a name, the last page, the files uploaded ----
+    def load_meta(self) -> dict:
+        """``name`` (str), ``page`` (the last page shown) and ``uploads`` (list of dicts), each only when
+        well formed."""
+        data = _read_json(self.path / "meta.json", MAX_STATE_BYTES)
+        data = data if isinstance(data, dict) else {}
+        out = {k: data[k] for k in ("name", "page") if isinstance(data.get(k), str) and len(data[k]) <= 200}
+        uploads = data.get("uploads")
+        out["uploads"] = [u for u in uploads if isinstance(u, dict)][:MAX_UPLOADS] if isinstance(uploads, list) else []
+        return out
+
+    def update_meta(self, **fields) -> dict:
+        """Change some of the meta fields (under the file's lock) and return them all."""
+        path = self.path / "meta.json"
+        with locked(path):
+            meta = {**self.load_meta(), **fields}
+            write_atomically(path, json.dumps(meta, indent=1, ensure_ascii=False))
+        return meta
 
     # ---- undo history, one file per dataset and target ------------------------
     def load_history(self, key: str) -> dict | None:
