@@ -91,7 +91,7 @@ def test_a_query_past_its_time_limit_is_said_and_the_page_stays_usable(tmp_path,
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
         s = at.session_state["studio"]
         s.apply(s.rules.add(rule(("V14", "slowly above", 0), then=1)))
-        at.run()
+        at.switch_page("pages/rules.py").run()  # a first visit opens on the Data page
         assert not at.exception, at.exception
         said = " ".join(e.value for e in at.error) + " ".join(e.value for e in at.sidebar.error)
         assert "took longer than 1 s and was stopped" in said

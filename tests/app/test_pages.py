@@ -23,10 +23,12 @@ def workspace(tmp_path, monkeypatch):
 
 
 def app(ws_id: str | None = None) -> AppTest:
+    """The studio on the Rules page (a first visit would open the Data page)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if ws_id:
         at.query_params["ws"] = ws_id
-    return at.run()
+    at.run()
+    return at.switch_page("pages/rules.py").run()
 
 
 def rule_lines(at) -> list[str]:
@@ -190,7 +192,7 @@ def test_data_page_opens_datasets_and_refuses_bad_files(workspace, tmp_path, mon
     button(at, "Open bundled dataset").click().run()
     assert "bank-marketing-sample" in at.sidebar.markdown[0].value
     assert at.selectbox(key=form_key(at, "split_positive")).value == "yes"
-    balance = at.table[0].value
+    balance = next(t.value for t in at.table if "share" in t.value.columns)
     assert list(balance.index) == ["no", "yes"] and list(balance["rows"]) == ["4,000", "521"]
 
     at.number_input(key=form_key(at, "split_test_size")).set_value(0.3)  # a form: submitted with Apply

@@ -114,6 +114,7 @@ def test_a_throwaway_operator_works_in_sql_numpy_estimator_and_export(outside):
 def test_a_throwaway_operator_is_offered_by_the_rules_form(outside, tmp_path, monkeypatch):
     monkeypatch.setenv("RULE_STUDIO_WORKSPACE", str(tmp_path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/rules.py").run()  # a first visit opens on the Data page
     column = next(w for w in at.selectbox if w.label == "Column 1")
     column.set_value("V14").run()
     operator = next(w for w in at.selectbox if w.label == "Operator 1")
