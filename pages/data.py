@@ -12,6 +12,7 @@ from pages.components.uploads_panel import uploads_panel
 from pages.components.workspaces_panel import workspaces_panel
 from studio.data.bundled import BUNDLED
 from studio.data.preview import distributions
+from studio.data.profile import EXACT_DISTINCT_ROWS
 from studio.data.sources import MAX_MARKERS, MISSING_MARKERS, PARQUET_SUFFIXES
 from studio.data.schema import NUMERIC, TEMPORAL
 from studio.data.folders import available_file, server_files_enabled
@@ -258,6 +259,8 @@ with right:
                                 "distribution": st.column_config.BarChartColumn(
                                     help="Rows per equal-width bin from min to max (numbers), or of the most "
                                          "frequent values (text)")})
+    if s.dataset.n_rows > EXACT_DISTINCT_ROWS:
+        st.caption(f"Distinct counts are DuckDB's estimates above {EXACT_DISTINCT_ROWS:,} rows.")
     if s.dataset.missing:
         st.caption("Read as missing: " + ", ".join(code(m) if m else "empty fields" for m in s.dataset.missing))
 

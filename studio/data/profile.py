@@ -10,6 +10,9 @@ from .schema import BOOLEAN, NUMERIC, STRING, TEMPORAL
 from .tables import TABLE
 
 
+EXACT_DISTINCT_ROWS = 1_000_000
+
+
 @dataclass(frozen=True)
 class ColumnProfile:
     name: str
@@ -24,15 +27,18 @@ class ColumnProfile:
 
 
 def profile(dataset: Dataset, top_n: int = 20) -> list[ColumnProfile]:
-    """One profile per column: missing count, approximate distinct count, min, max, mean
-    (numeric), most frequent values (text and boolean). One aggregate query for all columns."""
+    """One profile per column: missing count, distinct count (exact up to ``EXACT_DISTINCT_ROWS`` rows,
+    DuckDB's estimate above), min, max, mean (numeric), most frequent values (text and boolean). One
+    aggregate query for all columns."""
     schema = dataset.schema
+    exact = dataset.n_rows <= EXACT_DISTINCT_ROWS
     parts = []
     for name, _ in schema.columns:
         col = column(name).sql("duckdb")
         kind = schema.kind(name)
         ordered = kind in (NUMERIC, TEMPORAL, STRING)
-        parts += [f"count(*) - count({col})", f"approx_count_distinct({col})",
+        parts += [f"count(*) - count({col})",
+                  f"count(DISTINCT {col})" if exact else f"approx_count_distinct({col})",
                   f"min({col})" if ordered else "NULL", f"max({col})" if ordered else "NULL",
                   f"avg({col})" if kind == NUMERIC else "NULL"]
     with dataset.lock:

@@ -95,3 +95,10 @@ def test_bad_page_and_marker_requests_get_one_line(credit, tmp_path):
         studio.load(str(census(tmp_path / "c.csv")), missing=["x" * 21])
     with pytest.raises(DataError, match="a list of texts"):
         studio.data.sources.missing_markers("?")
+
+
+def test_distinct_and_missing_counts_are_exact(credit):
+    frame = credit.con.execute("SELECT * FROM data").df()
+    for p in profile(credit):
+        assert p.missing == int(frame[p.name].isna().sum()), p.name
+        assert p.distinct == int(frame[p.name].nunique()), p.name
