@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -15,12 +17,12 @@ from studio.data.preview import distributions
 from studio.data.profile import EXACT_DISTINCT_ROWS
 from studio.data.sources import MAX_MARKERS, MISSING_MARKERS, PARQUET_SUFFIXES
 from studio.data.schema import NUMERIC, TEMPORAL
-from studio.data.folders import available_file, server_files_enabled
+from studio.data.folders import available_file, server_files_enabled, uploads_dir
 from studio.data.uploads import store_upload
 from studio.engine.money import MoneySettings
 from studio.errors import StudioError
 from studio.session.studio import SplitChoice
-from studio.session.workspaces import record_upload
+from studio.session.workspaces import record_upload, uploads_of
 
 s = page_session()
 MAX_CLASSES = 50
@@ -47,10 +49,11 @@ def markers() -> list[str]:
     return list(st.session_state.get(f"missing_markers_{s.split.id}") or [])
 
 
-def open_source(source, label: str, name: str | None = None, choice=None) -> None:
+def open_source(source, label: str, name: str | None = None, choice=None, missing=None) -> None:
+    """Open a dataset with the missing markers given (else the ones chosen on the page)."""
     try:
         with st.spinner(f"Loading {label}…"):
-            s.open(source, choice, name=name, missing=markers())
+            s.open(source, choice, name=name, missing=markers() if missing is None else missing)
         forget_split_form()
         st.session_state["data_notice"] = f"Opened {literal(s.dataset.label)}."
     except StudioError as err:
@@ -58,6 +61,13 @@ def open_source(source, label: str, name: str | None = None, choice=None) -> Non
     except Exception as err:  # any other failure reading a user file must not end the session
         st.session_state["data_error"] = (f"{label} was not opened ({type(err).__name__}: {err}). "
                                           "The current dataset and rules are unchanged.")
+
+
+def read_again() -> None:
+    """The current file read again with the markers chosen (an upload's entry keeps them)."""
+    open_source(s.source, s.dataset.label, s.source_name, s.choice)
+    if any(u["path"] == Path(s.source) for u in uploads_of(s.workspace, uploads_dir())):
+        record_upload(s.workspace, s.source_name or Path(s.source).name, Path(s.source), s.dataset.missing)
 
 
 def open_bundled() -> None:
@@ -74,8 +84,9 @@ def open_upload() -> None:
     except StudioError as err:
         st.session_state["data_error"] = f"{upload.name} was not opened: {err}. The current dataset and rules are unchanged."
         return
-    record_upload(s.workspace, upload.name, path)
     open_source(path, upload.name, name=upload.name)
+    if s.source == str(path):  # opened: kept in the workspace's list, with the markers it was read with
+        record_upload(s.workspace, upload.name, path, s.dataset.missing)
 
 
 def open_path() -> None:
@@ -132,8 +143,7 @@ m_pick.multiselect("Missing values in CSV files", MISSING_MARKERS, default=list(
                    help="Texts read as a missing value when a CSV file is opened (an empty field always is): "
                         "uploads and files below, or the current file read again. Kept with the dataset.")
 if s.source not in BUNDLED and not s.source.lower().endswith(PARQUET_SUFFIXES):  # a CSV file
-    m_again.button("Read the file again", on_click=lambda: open_source(s.source, s.dataset.label, s.source_name,
-                                                                     s.choice),
+    m_again.button("Read the file again", on_click=read_again,
                    help="With the missing values chosen here; the target, split and rules stay.")
 tab_names = ["Bundled", "Upload a file"] + (["File on the server"] if server_files_enabled() else [])
 tab_bundled, tab_upload, *tab_path = st.tabs(tab_names)

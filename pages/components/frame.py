@@ -70,16 +70,17 @@ def browser_index() -> BrowserIndex:
         got = st.context.cookies.get(BROWSER_COOKIE)
         valid = isinstance(got, str) and bool(re.fullmatch(r"[0-9a-f]{32}", got))
         st.session_state.browser_id = got if valid else new_id()
-        st.session_state.browser_cookie_sent = valid
+        st.session_state.browser_cookie_known = valid
     return BrowserIndex(default_root(), st.session_state.browser_id)
 
 
 def _send_browser_cookie() -> None:
-    if not st.session_state.get("browser_cookie_sent"):
+    """Drawn on every run of a session whose browser had no cookie (a run cut short by a page switch
+    or a rerun may never reach the browser; the same element is not run again)."""
+    if not st.session_state.get("browser_cookie_known"):
         cookie = f"{BROWSER_COOKIE}={st.session_state.browser_id}; path=/; max-age=31536000; SameSite=Strict"
         with st.sidebar:  # our own fixed text (the id is 32 hex digits), never anything a browser sent
             st.iframe(f"<script>window.parent.document.cookie = {json.dumps(cookie)};</script>", height=1)
-        st.session_state.browser_cookie_sent = True
 
 
 def workspace_id() -> str:

@@ -24,11 +24,15 @@ def uploads_panel(s: StudioSession, open_source) -> None:
     st.table(literal_table(pd.DataFrame({
         "file": [u.get("name", "") for u in kept], "size": [f"{u.get('size', 0) / 1e6:,.2f} MB" for u in kept],
         "uploaded": [u.get("added", "") for u in kept],
+        "read as missing": [", ".join(map(str, u.get("missing") or [])) if isinstance(u.get("missing"), list)
+                            else "" for u in kept],
         "open now": ["yes" if str(u["path"]) == s.source else "" for u in kept]}).set_index("file")))
     c_pick, c_open, c_remove = st.columns([3, 1, 1], vertical_alignment="bottom")
     chosen = c_pick.selectbox("Uploaded file", kept, format_func=lambda u: str(u.get("name", "")), key="upload_pick")
     if c_open.button("Open", key="upload_open", disabled=chosen is None):
-        open_source(chosen["path"], str(chosen.get("name", "")), name=str(chosen.get("name", "")))
+        markers = chosen.get("missing")
+        open_source(chosen["path"], str(chosen.get("name", "")), name=str(chosen.get("name", "")),
+                    missing=markers if isinstance(markers, list) else [])
         st.rerun()
     if c_remove.button("Remove", key="upload_remove", disabled=chosen is None,
                        help="Off this list; the file itself is deleted unless it is open or another workspace "

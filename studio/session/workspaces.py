@@ -110,10 +110,11 @@ class BrowserIndex:
             write_atomically(self.path, json.dumps({"workspaces": [i for i in self.ids() if i != workspace_id]}))
 
 
-def record_upload(workspace: Workspace, name: str, path: Path) -> None:
-    """Remember an uploaded file in the workspace's list (newest first, once per file)."""
+def record_upload(workspace: Workspace, name: str, path: Path, missing=()) -> None:
+    """Remember an uploaded file in the workspace's list (newest first, once per file), with the
+    missing markers it is read with."""
     entry = {"name": str(name)[:200], "file": path.name, "size": path.stat().st_size,
-             "added": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+             "added": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "missing": list(missing)}
     kept = [u for u in workspace.load_meta()["uploads"] if u.get("file") != path.name]
     workspace.update_meta(uploads=[entry] + kept)
 

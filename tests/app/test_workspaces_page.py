@@ -77,12 +77,14 @@ def test_uploads_are_listed_and_removed(workspace, tmp_path, monkeypatch):
     from studio.data.uploads import store_upload
     from studio.session.workspaces import record_upload
     path = store_upload("mine.csv", data.getvalue())
-    record_upload(at.session_state["studio"].workspace, "mine.csv", path)
+    record_upload(at.session_state["studio"].workspace, "mine.csv", path, missing=["?"])
     at.run()
     table = next(t.value for t in at.table if "uploaded" in t.value.columns)
     assert list(table.index) == ["mine.csv"] and table.iloc[0]["size"] == f"{path.stat().st_size / 1e6:,.2f} MB"
     at.button(key="upload_open").click().run()
     assert at.session_state["studio"].dataset.label.startswith("mine.csv")
+    assert at.session_state["studio"].dataset.missing == ("?",)  # read as it was when uploaded
+    assert table.iloc[0]["read as missing"] == "?"
     at.button(key="upload_remove").click().run()
     assert path.exists()  # open now: kept
     assert any("still in use" in shown(s.value) for s in at.success)

@@ -49,6 +49,16 @@ def test_first_visit_then_the_bare_url_in_a_second_tab_reopens_the_same_workspac
         expect(second.get_by_text("deep V14", exact=True).first).to_be_visible()
         expect(second.get_by_role("heading", name="Rules", exact=True)).to_be_visible()
         no_errors(second)
+        second.get_by_role("link", name="Data", exact=True).click()
+        wait_idle(second)
+        second.get_by_text("Uploaded files and workspaces").click()
+        wait_idle(second)
+        expect(second.get_by_text("unnamed (open)")).to_be_visible()
+        expect(second.get_by_text(f"?ws={ws}")).to_be_visible()  # the link to share
+        no_errors(second)
+        screenshot(second, "data-workspaces")
+        second.get_by_role("heading", name="Rows").scroll_into_view_if_needed()
+        screenshot(second, "data-rows")
     finally:
         context.close()
     other = browser.new_context()
