@@ -40,6 +40,9 @@ def _save(s: StudioSession, store: Versions) -> None:
 
 
 def _panel(s: StudioSession) -> None:
+    if not st.toggle("Show the versions", key="versions_on",
+                     help="Save the rule list under a name; compare two versions side by side."):
+        return  # the comparison's queries run only when it is shown
     store = Versions(s.workspace, s.rules_key)
     c_name, c_save = st.columns([3, 1], vertical_alignment="bottom")
     c_name.text_input("Version name", key="version_name", max_chars=80, placeholder="e.g. reviewed 28 Nov")

@@ -29,6 +29,7 @@ def rules_page(ws: str) -> AppTest:
     at.query_params["ws"] = ws
     at.run()
     at.switch_page("pages/rules.py").run()
+    at.toggle(key="versions_on").set_value(True).run()
     assert not at.exception, at.exception
     return at
 

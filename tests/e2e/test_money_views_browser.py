@@ -48,6 +48,8 @@ def test_amounts_periods_versions_and_money_suggestions(server, page, workspace_
     assert page.locator(".js-plotly-plot").count() >= 2  # the cumulative curve and the periods
     no_errors(page)
 
+    page.get_by_text("Show the versions").click()
+    wait_idle(page)
     page.get_by_label("Version name").fill("three rules")
     page.get_by_role("button", name="Save version").click()
     wait_idle(page)
@@ -56,6 +58,8 @@ def test_amounts_periods_versions_and_money_suggestions(server, page, workspace_
     workspace.save_rules(KEY, changed)  # another tab takes the first rule out
     page.reload()
     page.wait_for_selector('[data-testid="headline"]', timeout=60_000)
+    wait_idle(page)
+    page.get_by_text("Show the versions").click()
     wait_idle(page)
     figures = page.locator('[data-testid="stTable"]').filter(has_text="A · three rules")
     expect(figures).to_be_visible(timeout=30_000)
