@@ -66,8 +66,8 @@ class Backtest:
         return asdict(self)
 
 
-def _period_sql(split: Split, column: str, unit: str) -> tuple[str, str, str]:
-    """(the period of a row as SQL, the unit used, a WITH clause it needs or '')."""
+def _period_sql(split: Split, column: str, unit: str) -> tuple[str, str, tuple | None]:
+    """(the period of a row as SQL, the unit used, the (low, high) that buckets of a number cut)."""
     schema = split.dataset.schema
     if column not in schema:
         raise DataError(f"unknown time column {column!r}{schema.suggest(column)}")
@@ -88,10 +88,14 @@ def _period_sql(split: Split, column: str, unit: str) -> tuple[str, str, str]:
     n = BUCKETS if unit == "auto" else int(unit) if unit.isdigit() else 0
     if not 2 <= n <= 366:
         raise DataError(f"a numeric time column is cut into 2 to 366 equal buckets, not {unit!r}")
-    bounds = f"__rs_bounds AS (SELECT min({t}) AS lo, max({t}) AS hi FROM {split.table} WHERE NOT isnan({t}))"
+    lo, hi = split.dataset.con.execute(  # the split's range, once: the buckets' bounds are then literals
+        f"SELECT min({t}), max({t}) FROM {split.table} WHERE NOT isnan({t})").fetchone()
+    if lo is None:
+        return "CAST(NULL AS BIGINT)", f"{n} buckets", None
+    width = max(hi - lo, 1e-300)
     bucket = (f"CASE WHEN isnan({t}) THEN NULL ELSE "
-              f"least({n - 1}, CAST(floor(({t} - lo) / greatest(hi - lo, 1e-300) * {n}) AS BIGINT)) END")
-    return bucket, f"{n} buckets", bounds
+              f"least({n - 1}, CAST(floor(({t} - {lo!r}) / {width!r} * {n}) AS BIGINT)) END")
+    return bucket, f"{n} buckets", (float(lo), float(hi))
 
 
 def period_extras(split: Split, column: str, unit: str = "auto", amount: str | None = None) -> tuple[Extras, str]:
@@ -126,9 +130,7 @@ def backtest(split: Split, rules: RuleSet, column: str, unit: str = "auto", side
         groups = [(p, int(y), int(h), int(n)) + ((a,) if amount else ())
                   for p, y, h, n, a in zip(counts.period[keep], counts.label[keep], first[keep], counts.rows[keep],
                                            counts.amount[keep] if amount else [None] * int(keep.sum()))]
-        if "buckets" in used and groups:
-            groups = [g + counts.bounds for g in groups]
-        return _assemble(split, rules, groups, column, used, side, amount is not None)
+        return _assemble(split, rules, groups, column, used, side, amount is not None, counts.bounds)
     with split.dataset.lock:
         if column == split.target:
             raise DataError(f"the time column {column!r} is the target")
@@ -139,11 +141,10 @@ def backtest(split: Split, rules: RuleSet, column: str, unit: str = "auto", side
         where = [f"{t} IS NOT NULL"] + ([] if side == "all" else [f"__rs_test = {int(side == 'test')}"])
         if split.dataset.schema.kind(column) == NUMERIC:
             where.append(f"NOT isnan({t})")
-        sql = (f"{'WITH ' + bounds + ' ' if bounds else ''}SELECT {period} AS period, __rs_y AS y, {hit} AS hit, "
-               f"count(*) AS n{money}{', any_value(lo) AS lo, any_value(hi) AS hi' if bounds else ''} FROM {split.table}{', __rs_bounds' if bounds else ''} "
+        sql = (f"SELECT {period} AS period, __rs_y AS y, {hit} AS hit, count(*) AS n{money} FROM {split.table} "
                f"WHERE {' AND '.join(where)} GROUP BY ALL")
         groups = grouped_rows(split.dataset.con, sql, "the backtest")
-    return _assemble(split, rules, groups, column, used, side, amount is not None)
+    return _assemble(split, rules, groups, column, used, side, amount is not None, bounds)
 
 
 def _label(period, unit: str, bounds=None) -> str:
@@ -155,12 +156,12 @@ def _label(period, unit: str, bounds=None) -> str:
     return f"{start:,.6g} to {end:,.6g}"
 
 
-def _assemble(split: Split, rules: RuleSet, groups, column: str, unit: str, side: str, money: bool) -> Backtest:
+def _assemble(split: Split, rules: RuleSet, groups, column: str, unit: str, side: str, money: bool,
+              bounds: tuple | None = None) -> Backtest:
     positive = split.labels.index(split.positive)
     gives = [split.class_label(r.then) == split.positive for r in rules.rules]
     gives.append(split.class_label(rules.default) == split.positive)  # hit -1: the default
     keys = sorted({g[0] for g in groups}, key=lambda p: (int(p) if "buckets" in unit else p))
-    bounds = (float(groups[0][-2]), float(groups[0][-1])) if groups and "buckets" in unit else None
 
     def figures(period, decides) -> PeriodFigures:
         """The period's figures for the rows ``decides(hit)`` picks; alerts are those given the

@@ -28,8 +28,8 @@ _CACHE_LIMIT = 256
 @dataclass(frozen=True)
 class Extras:
     """What the counting query also groups or sums by: the exact sum of an ``amount`` column, and the
-    ``period`` of each row (SQL, and a WITH clause it needs or ''), so that the amount-weighted figures
-    and the backtest come from the same query as the metrics."""
+    ``period`` of each row (SQL, and the (low, high) its buckets cut, or None), so that the
+    amount-weighted figures and the backtest come from the same query as the metrics."""
     amount: str | None = None
     period: tuple[str, str] | None = None
 
@@ -93,8 +93,7 @@ def _match_counts(split: Split, rules: RuleSet, extras: Extras) -> MatchCounts:
                          period=np.asarray(result["p"], dtype=object) if extras.period else None,
                          amount=np.array([Decimal(a) for a in result["a"]] + [None], dtype=object)[:-1]
                          if extras.amount else None,
-                         bounds=(float(result["lo"][0]), float(result["hi"][0]))
-                         if "lo" in result and len(result["lo"]) else None)
+                         bounds=extras.period[1] if extras.period else None)
     if len(split.cache) >= _CACHE_LIMIT:
         split.cache.pop(next(iter(split.cache)))
     split.cache[key] = counts
@@ -132,16 +131,11 @@ def _counting_sql(split: Split, rules: RuleSet, bits: int, low: int, broken: dic
     words = mask_words(list(rules.rules), bits, split.dataset.schema, skip=set(broken))
     cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
     cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
-    source, head = split.table, ""
     if extras.period:
-        period, bounds = extras.period
-        cols.append(f"{period} AS p")
-        if bounds:
-            head, source = f"WITH {bounds} ", f"{split.table}, __rs_bounds"
-            cols += ["any_value(lo) AS lo", "any_value(hi) AS hi"]
+        cols.append(f"{extras.period[0]} AS p")
     if extras.amount:  # exact: decimals, read back as text
         cols.append(f"CAST(sum(CAST({amount_sql(extras.amount)} AS {EXACT})) AS VARCHAR) AS a")
-    return f"{head}SELECT {', '.join(cols)}, count(*) AS n FROM {source} GROUP BY ALL"
+    return f"SELECT {', '.join(cols)}, count(*) AS n FROM {split.table} GROUP BY ALL"
 
 
 def broken_rules(split: Split, rules: RuleSet) -> dict[int, str]:

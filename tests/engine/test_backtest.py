@@ -37,8 +37,7 @@ def test_numeric_buckets_equal_pandas(credit_split, tutorial_rules):
             assert (got.rows, got.alerts, got.caught) == (int(mine.sum()), int(mine.sum()), int((mine & y).sum()))
 
 
-def test_one_query_per_backtest(credit_split, tutorial_rules):
-    con = credit_split.dataset.con
+def test_one_query_per_backtest(tutorial_rules):
 
     class Counting:
         def __init__(self):
@@ -48,13 +47,20 @@ def test_one_query_per_backtest(credit_split, tutorial_rules):
             self.sql.append(sql)
             return con.execute(sql, *args)
 
+    split = studio.load("creditcard-synthetic").split("Class", positive=1)  # a split nothing was asked of
+    con = split.dataset.con
     counting = Counting()
-    credit_split.dataset.con = counting
+    split.dataset.con = counting
     try:
-        backtest(credit_split, tutorial_rules, "Time", "8")
+        backtest(split, tutorial_rules, "Time", "8")  # the first on this split and column also reads its range
+        assert len(counting.sql) == 2 and counting.sql[0].startswith('SELECT min("Time"), max("Time")')
+        counting.sql.clear()
+        for n in (1, 2):  # every later one (another rule set, nothing cached): one aggregate query
+            backtest(split, tutorial_rules.remove(n), "Time", "8")
+            assert len(counting.sql) == 1 and "GROUP BY ALL" in counting.sql[0]
+            counting.sql.clear()
     finally:
-        credit_split.dataset.con = con
-    assert len(counting.sql) == 1 and "GROUP BY ALL" in counting.sql[0]
+        split.dataset.con = con
 
 
 def test_months_of_a_date_column_and_a_decaying_rule():
