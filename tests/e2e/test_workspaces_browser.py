@@ -30,7 +30,7 @@ def test_first_visit_then_the_bare_url_in_a_second_tab_reopens_the_same_workspac
         no_errors(first)
         screenshot(first, "first-visit")
         ws = ws_of(first)
-        for _ in range(50):  # the cookie is set by the page once it is drawn
+        for _ in range(300):  # the cookie is set by the page once it is drawn (up to 30 s on a busy machine)
             if any(c["name"] == "rule_studio_browser" for c in context.cookies()):
                 break
             first.wait_for_timeout(100)
