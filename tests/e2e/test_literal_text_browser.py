@@ -23,7 +23,7 @@ def test_tricky_labels_and_names_show_as_written(server, page, tmp_path):
     wait_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.locator("code", has_text=re.compile(r"^>50K$"))).to_be_visible()
-    balance = page.locator('[data-testid="stTable"]').first
+    balance = page.locator('[data-testid="stTable"]').filter(has_text="share").first  # the class balance
     expect(balance.get_by_text(">50K", exact=True)).to_be_visible()
     expect(balance.get_by_text("<=50K", exact=True)).to_be_visible()
 
