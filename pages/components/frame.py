@@ -103,7 +103,7 @@ def session() -> StudioSession:
     ws = workspace_id()
     if SESSION_KEY not in st.session_state:
         workspace = Workspace(ws)
-        st.session_state.first_visit = workspace.load_state() is None
+        st.session_state.first_visit = not workspace.path.exists()  # nothing saved in it yet
         with st.spinner("Opening the studio…"):
             st.session_state[SESSION_KEY] = StudioSession.start(workspace)
         browser_index().remember(ws)
