@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .quoting import column_sql
+from .schema import BOOLEAN, NUMERIC, STRING
 from .tables import TABLE
 
 MIN_CLASSES, MAX_CLASSES = 2, 20
@@ -45,7 +46,8 @@ class TargetGuess:
 
 def guess_target(dataset) -> TargetGuess:
     """The target column by the heuristic above (distinct values counted exactly where it matters)."""
-    names = [n for n in dataset.columns if not id_like(n)]
+    schema = dataset.schema  # only plain values can be labels (not lists, structs or blobs)
+    names = [n for n in dataset.columns if not id_like(n) and schema.kind(n) in (NUMERIC, STRING, BOOLEAN)]
     if not names:
         return TargetGuess(None, None)
     with dataset.lock:  # a cheap estimate first, then exact counts of the few-valued columns

@@ -48,3 +48,9 @@ def test_id_like_names():
 def test_bundled_data_keeps_its_own_target():
     data = studio.load("bank-marketing-sample")
     assert opening_target(data) == (data.suggested_target, None)
+
+
+def test_list_columns_are_never_the_target_and_do_not_stop_the_guess():
+    data = table(tags=[[i % 2, 1] for i in range(N)], is_fraud=[i % 6 == 0 for i in range(N)])
+    assert data.schema.kind("tags") == "other"
+    assert guess_target(data).column == "is_fraud"
