@@ -16,6 +16,8 @@ _TEMPORAL_PREFIXES = ("DATE", "TIMESTAMP", "TIME")
 def kind_of(duckdb_type: str) -> str:
     """Map a DuckDB type name to one of numeric, string, boolean, temporal, other."""
     t = str(duckdb_type).upper().strip('"')
+    if t.endswith("]") or t.startswith(("STRUCT", "MAP", "UNION")):  # lists, arrays, nested values
+        return OTHER
     if t.startswith(_NUMERIC_PREFIXES):
         return NUMERIC
     if t == "BOOLEAN":
