@@ -70,11 +70,11 @@ def _panel(s: StudioSession) -> None:
     _diff(a, b)
     _rows(s, a, b)
     r1, r2, _ = st.columns([1.2, 1, 3])
-    if r1.button(f"Restore {first!r}", key="version_restore", icon=":material/restore:",
+    if r1.button("Restore A", key="version_restore", icon=":material/restore:",
                  help="The rule list becomes this version (Undo brings the current one back)."):
         s.apply(a)
         st.rerun(scope="app")
-    if r2.button(f"Delete {first!r}", key="version_delete", icon=":material/delete:"):
+    if r2.button("Delete A", key="version_delete", icon=":material/delete:"):
         store.delete(first)
         st.session_state.pop("versions_a", None)
         st.rerun(scope="fragment")

@@ -79,7 +79,7 @@ class BrowserIndex:
         if not isinstance(browser_id, str) or not _BROWSER.match(browser_id):
             raise ValueError("bad browser id")
         self.root = Path(root)
-        self.path = self.root / "browsers" / f"{browser_id}.json"
+        self.path = self.root / ".browsers" / f"{browser_id}.json"  # no workspace id holds a dot
 
     def ids(self) -> list[str]:
         """The workspaces this browser used that still exist, newest first."""
