@@ -11,8 +11,7 @@ from studio.data.preview import distributions, first_rows, sample_rows
 from studio.data.profile import profile
 from studio.errors import DataError
 
-from tests.support.app_page import shown
-from tests.support.sample_rules import ROOT
+from tests.support.app_page import open_app_page, shown
 
 
 @pytest.fixture
@@ -30,12 +29,7 @@ def census(path):
 
 
 def data_page(ws: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["ws"] = ws
-    at.run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page("data", ws)
 
 
 def columns_table(at) -> pd.DataFrame:

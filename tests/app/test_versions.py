@@ -12,8 +12,7 @@ from studio.rules import rule
 from studio.session.versions import MAX_NAME, Versions
 from studio.session.workspace import Workspace
 
-from tests.support.app_page import shown
-from tests.support.sample_rules import ROOT
+from tests.support.app_page import open_app_page, shown
 
 KEY = "creditcard-synthetic--Class"
 
@@ -25,10 +24,7 @@ def workspace(tmp_path, monkeypatch):
 
 
 def rules_page(ws: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["ws"] = ws
-    at.run()
-    at.switch_page("pages/rules.py").run()
+    at = open_app_page("rules", ws)
     at.toggle(key="versions_on").set_value(True).run()
     assert not at.exception, at.exception
     return at
