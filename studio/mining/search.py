@@ -4,7 +4,6 @@ and test figures side by side). Candidates come from :mod:`.candidates`, are cou
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -55,8 +54,11 @@ def _amounts_for(split: Split, rules: RuleSet | None, objective: str, money: Mon
 
 def _priced(scan: Scan, split: Split, rules: RuleSet | None, amounts: ListAmounts | None) -> Scan:
     """The scan with its candidates' train amounts, when the objective needs them."""
-    if amounts is None or scan.candidates.empty:
+    if amounts is None:
         return scan
+    if scan.candidates.empty:  # nothing to price: the columns the objectives read, empty
+        return replace(scan, candidates=scan.candidates.assign(train_caught=pd.Series(dtype=float),
+                                                               train_false_amount=pd.Series(dtype=float)))
     return replace(scan, candidates=with_amounts(scan.candidates, split, rules, amounts.settings.column))
 
 
@@ -73,7 +75,6 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
     label = split.native(split.positive)
     current = rules if rules is not None else RuleSet(default=_native_default(split), target=split.target,
                                                       positive=label)
-    best = -math.inf
     for _ in range(max_rules):
         amounts = _amounts_for(split, current, objective, money)
         scan = scan_thresholds(split, current, columns)
@@ -86,10 +87,11 @@ def greedy_rules(split: Split, rules: RuleSet | None = None, max_rules: int = 8,
                                     **goal)
                 ranked = pd.concat([tree_ranked.head(1), ranked], ignore_index=True).sort_values(
                     "objective", ascending=False, kind="stable").reset_index(drop=True)
-        if ranked.empty or not math.isfinite(ranked["objective"].iloc[0]) or ranked["objective"].iloc[0] <= best:
+        ranked = ranked[np.isfinite(ranked["objective"]) & improves(ranked, scan, objective, beta, min_recall, budget,
+                                                                    amounts)]
+        if ranked.empty:  # no candidate makes the list better on train
             break
         top = ranked.iloc[0]
-        best = float(top["objective"])
         when = readable_conditions(split, [candidate_rule(top, label).when])[0]  # the same train rows
         current = current.add(Rule(when=when, then=label, name=describe(when)))
     return check_ruleset(current, split.dataset.schema)

@@ -140,3 +140,23 @@ def test_other_objectives_show_amounts_beside_and_rank_as_before(credit_split):
     assert {"train_caught", "test_caught", "test_false_amount", "test_net_benefit"} <= set(priced.columns)
     rule_one = RuleSet(default=0).add(candidate_rule({"when": priced["when"][0]}, 1))
     assert priced["train_caught"][0] == money(credit_split, rule_one, SETTINGS)["train"].caught
+
+
+def test_the_greedy_list_adds_nothing_when_no_candidate_pays(credit_split):
+    costly = MoneySettings("Amount", review_cost=1e9)  # every alert costs more than any fraud it catches
+    built = greedy_rules(credit_split, None, max_rules=3, objective="net_benefit", money=costly)
+    assert built.rules == ()
+    assert list(suggestions(credit_split, None, "net_benefit", money=costly)["rule"]) == []
+
+
+@pytest.mark.parametrize("objective", ["net_benefit", "amount_in_budget"])
+def test_money_objectives_work_without_any_threshold_candidate(objective):
+    frame = pd.DataFrame({"shop": ["a", "b", "c", "d"] * 50, "amount": [float(i % 13) for i in range(200)],
+                          "y": [int(i % 4 == 0) for i in range(200)]})
+    split = studio.Dataset.from_dataframe(frame).split("y", positive=1, seed=1)
+    settings = MoneySettings("amount", review_cost=0.5)
+    found = suggestions(split, None, objective, columns=["shop"], budget=300.0, money=settings)
+    built = greedy_rules(split, None, max_rules=2, objective=objective, columns=["shop"], budget=300.0,
+                         money=settings)
+    assert all(c.column == "shop" for r in built.rules for c in r.when)
+    assert all("shop" in rule for rule in found["rule"])
