@@ -3,6 +3,8 @@ distribution, a page at a time from DuckDB (never the whole table into pandas)."
 
 from __future__ import annotations
 
+import math
+
 from .dataset import Dataset
 from .quoting import column_sql
 from .schema import NUMERIC
@@ -43,18 +45,37 @@ def sample_rows(dataset: Dataset, seed: int = 0, limit: int = 20, offset: int = 
     return frame.rename(columns={"__row": name})
 
 
+def _finite_bounds(dataset: Dataset, names: list[str]) -> dict[str, tuple[float, float]]:
+    """The least and greatest finite value of each column (NaN and infinities left out)."""
+    parts = []
+    for name in names:
+        x = f"CAST({column_sql(name)} AS DOUBLE)"
+        parts.append(f"min({x}) FILTER (WHERE isfinite({x})), max({x}) FILTER (WHERE isfinite({x}))")
+    with dataset.lock:
+        row = dataset.con.execute(f"SELECT {', '.join(parts)} FROM {TABLE}").fetchone()
+    return {n: (row[2 * i], row[2 * i + 1]) for i, n in enumerate(names) if row[2 * i] is not None}
+
+
 def distributions(dataset: Dataset, profiles: dict, bins: int = BINS) -> dict[str, list[int]]:
-    """Per column, a small distribution to draw: rows per equal-width bin between the column's min
-    and max for numbers, rows of the most frequent values otherwise (from the profiles). One query."""
+    """Per column, a small distribution to draw: rows per equal-width bin between the column's least
+    and greatest finite value for numbers (NaN and infinities are not drawn), rows of the most frequent
+    values otherwise (from the profiles). One query (two when a column holds NaN or infinities)."""
+    numbers = {name: p for name, p in profiles.items() if p.kind == NUMERIC and p.min is not None and p.max is not None}
+    bounds = {name: (float(p.min), float(p.max)) for name, p in numbers.items()}
+    odd = [name for name, (lo, hi) in bounds.items() if not (math.isfinite(lo) and math.isfinite(hi))]
+    if odd:
+        finite = _finite_bounds(dataset, odd)
+        bounds = {name: finite.get(name) if name in odd else b for name, b in bounds.items()}
     parts, names = [], []
-    for name, p in profiles.items():
-        if p.kind == NUMERIC and p.min is not None and p.max is not None:
-            lo, hi = float(p.min), float(p.max)
-            width = (hi - lo) / bins or 1.0
-            x = f"CAST({column_sql(name)} AS DOUBLE)"
-            parts.append(f"histogram(least(greatest(CAST(floor(({x} - {lo!r}) / {width!r}) AS INTEGER), 0), "
-                         f"{bins - 1}))")
-            names.append(name)
+    for name, b in bounds.items():
+        if b is None:  # no finite value at all
+            continue
+        lo, hi = b
+        width = (hi - lo) / bins or 1.0
+        x = f"CAST({column_sql(name)} AS DOUBLE)"
+        parts.append(f"histogram(CASE WHEN isfinite({x}) THEN least(greatest(CAST(floor(({x} - CAST({lo!r} AS DOUBLE)) "
+                     f"/ CAST({width!r} AS DOUBLE)) AS INTEGER), 0), {bins - 1}) END)")
+        names.append(name)
     out = {name: [int(c) for _, c in p.top[:10]] for name, p in profiles.items() if p.top}
     if parts:
         with dataset.lock:
