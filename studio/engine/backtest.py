@@ -5,7 +5,8 @@ One aggregate query: rows grouped by period, true label and the rule that decide
 with their count (and amount). Periods: ``day``, ``week`` or ``month`` of a DATE/TIMESTAMP column,
 or ``N`` equal-width buckets of a numeric one (``auto``: months, weeks or days by the span of the
 dates; 8 buckets for numbers). The rows are those of one side of the split (``all`` by default:
-a backtest runs over the whole history; ``test`` for the held-out rows alone).
+a backtest runs over the whole history; ``test`` for the held-out rows alone). Rows without a time
+(NULL, NaN or infinite) belong to no period.
 
 A rule (or the rule set) is *decaying* when its precision in the latest period in which it fired
 is below the lowest precision of every earlier period in which it fired (at least two earlier ones).
@@ -88,14 +89,16 @@ def _period_sql(split: Split, column: str, unit: str) -> tuple[str, str, tuple |
     n = BUCKETS if unit == "auto" else int(unit) if unit.isdigit() else 0
     if not 2 <= n <= 366:
         raise DataError(f"a numeric time column is cut into 2 to 366 equal buckets, not {unit!r}")
+    x = f"CAST({t} AS DOUBLE)"  # DECIMAL and integer times alike; NaN and infinities have no period
     lo, hi = split.dataset.con.execute(  # the split's range, once: the buckets' bounds are then literals
-        f"SELECT min({t}), max({t}) FROM {split.table} WHERE NOT isnan({t})").fetchone()
+        f"SELECT min({x}), max({x}) FROM {split.table} WHERE isfinite({x})").fetchone()
     if lo is None:
         return "CAST(NULL AS BIGINT)", f"{n} buckets", None
+    lo, hi = float(lo), float(hi)
     width = max(hi - lo, 1e-300)
-    bucket = (f"CASE WHEN isnan({t}) THEN NULL ELSE "
-              f"least({n - 1}, CAST(floor(({t} - {lo!r}) / {width!r} * {n}) AS BIGINT)) END")
-    return bucket, f"{n} buckets", (float(lo), float(hi))
+    bucket = (f"CASE WHEN isfinite({x}) THEN least({n - 1}, CAST(floor(({x} - CAST({lo!r} AS DOUBLE)) "  # NULL: none
+              f"/ CAST({width!r} AS DOUBLE) * {n}) AS BIGINT)) END")
+    return bucket, f"{n} buckets", (lo, hi)
 
 
 def period_extras(split: Split, column: str, unit: str = "auto", amount: str | None = None) -> tuple[Extras, str]:

@@ -48,6 +48,14 @@ class MatchCounts:
     bounds: tuple | None = None        # with a period that needs them: the (low, high) its buckets cut
 
 
+def _objects(column) -> np.ndarray:
+    """A fetched column as Python values, NULL as None (a masked array's data holds a filler there)."""
+    out = np.asarray(column, dtype=object).copy()
+    if np.ma.isMaskedArray(column):
+        out[np.ma.getmaskarray(column)] = None
+    return out
+
+
 def match_counts(split: Split, rules: RuleSet, extras: Extras | None = None) -> MatchCounts:
     """Run (or reuse) the one aggregate query that every metric is derived from.
 
@@ -90,9 +98,9 @@ def _match_counts(split: Split, rules: RuleSet, extras: Extras) -> MatchCounts:
             matched[:, w * bits + k] = (mask >> k) & 1 == 1
     counts = MatchCounts(test=(k0 & 1).astype(np.int8), label=(k0 & ((1 << low) - 1)) >> 1,
                          matched=matched, rows=np.asarray(result["n"], dtype=np.int64), broken=broken,
-                         period=np.asarray(result["p"], dtype=object) if extras.period else None,
-                         amount=np.array([Decimal(a) for a in result["a"]] + [None], dtype=object)[:-1]
-                         if extras.amount else None,
+                         period=_objects(result["p"]) if extras.period else None,
+                         amount=np.array([Decimal(0) if a is None else Decimal(a) for a in _objects(result["a"])]
+                                         + [None], dtype=object)[:-1] if extras.amount else None,
                          bounds=extras.period[1] if extras.period else None)
     if len(split.cache) >= _CACHE_LIMIT:
         split.cache.pop(next(iter(split.cache)))

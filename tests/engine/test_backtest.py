@@ -3,6 +3,7 @@ decaying flag."""
 
 import math
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,7 +54,7 @@ def test_one_query_per_backtest(tutorial_rules):
     split.dataset.con = counting
     try:
         backtest(split, tutorial_rules, "Time", "8")  # the first on this split and column also reads its range
-        assert len(counting.sql) == 2 and counting.sql[0].startswith('SELECT min("Time"), max("Time")')
+        assert len(counting.sql) == 2 and counting.sql[0].startswith('SELECT min(CAST("Time" AS DOUBLE)), max(CAST("Time" AS DOUBLE))')
         counting.sql.clear()
         for n in (1, 2):  # every later one (another rule set, nothing cached): one aggregate query
             backtest(split, tutorial_rules.remove(n), "Time", "8")
@@ -93,3 +94,33 @@ def test_bad_periods_say_why(credit_split, tutorial_rules, column, unit, message
     with pytest.raises(DataError) as err:
         backtest(credit_split, tutorial_rules, column, unit)
     assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize("kind", ["decimal", "odd doubles"])
+def test_decimal_times_and_infinite_times(kind, tmp_path):
+    n = 400
+    t = np.arange(n) * 0.25
+    frame = pd.DataFrame({"t": t, "x": np.arange(n) % 10, "y": (np.arange(n) % 7 == 0).astype(int)})
+    if kind == "odd doubles":
+        frame["t"] = frame["t"].astype(float)
+        frame.loc[::50, "t"] = np.inf
+        frame.loc[3::50, "t"] = -np.inf
+        frame.loc[5::50, "t"] = np.nan
+    if kind == "decimal":  # a Parquet file whose time column is DECIMAL(12, 2)
+        path = tmp_path / "times.parquet"
+        duckdb.sql("SELECT CAST(t AS DECIMAL(12, 2)) AS t, x, y FROM frame").write_parquet(str(path))
+        dataset = studio.load(path)
+        assert dataset.schema.type_of("t").startswith("DECIMAL")
+    else:
+        dataset = studio.Dataset.from_dataframe(frame)
+    split = dataset.split("y", positive=1, seed=2)
+    rules = RuleSet(default=0, target="y", positive=1, rules=(rule(("x", ">", 7), then=1),))
+    bt = backtest(split, rules, "t", "4")
+    rows = split.dataset.con.execute(f"SELECT CAST(t AS DOUBLE) AS t, x, y FROM {split.table}").df()
+    finite = rows[np.isfinite(rows.t)]
+    lo, hi = finite.t.min(), finite.t.max()
+    bucket = np.minimum(3, np.floor((finite.t - lo) / (hi - lo) * 4)).astype(int)
+    assert len(bt.periods) == 4
+    for k, fig in enumerate(bt.total.periods):
+        here = finite[bucket == k]
+        assert (fig.rows, fig.positives, fig.alerts) == (len(here), int((here.y == 1).sum()), int((here.x > 7).sum()))
