@@ -3,8 +3,8 @@
 The heuristic, in order:
 
 1. Only columns with 2 to 20 distinct values (NULLs aside) can be the target (one of the names
-   below with a single value is still chosen, so that the split says it has one class), and never an
-   id-like one (named ``id``, ``*_id``, ``id_*``, ``key``, ``uuid``, ``index``, ``row`` …).
+   below with a single value is still chosen, so that the split says it has one class; one holding
+   only NULLs never is), and never an id-like one (named ``id``, ``*_id``, ``id_*``, ``key``, ``uuid``, ``index``, ``row`` …).
 2. Among them, the first column named like a label: exactly ``class``, ``target``, ``label``, ``y``,
    ``fraud``, ``is_fraud``, ``outcome``, ``response``, ``churn`` (in that order of preference), then any
    named ``is_*`` or ``has_*`` or holding ``fraud``, ``label`` or ``target`` (in the table's order).
@@ -59,7 +59,7 @@ def guess_target(dataset) -> TargetGuess:
     distinct = {n: int(d) for n, d in zip(few, exact)}
     able = [n for n in few if MIN_CLASSES <= distinct[n] <= MAX_CLASSES]
     # a column named like a label with a single value is still the one meant: the split then says so
-    by_name = {_norm(n): n for n in few if distinct[n] <= MAX_CLASSES}
+    by_name = {_norm(n): n for n in few if 1 <= distinct[n] <= MAX_CLASSES}  # (a column of NULLs never)
     named = next((by_name[p] for p in PREFERRED if p in by_name), None) or \
         next((n for n in able if _LABEL_LIKE.search(_norm(n))), None)
     return TargetGuess(named, named or (able[-1] if able else None))

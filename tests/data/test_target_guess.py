@@ -54,3 +54,11 @@ def test_list_columns_are_never_the_target_and_do_not_stop_the_guess():
     data = table(tags=[[i % 2, 1] for i in range(N)], is_fraud=[i % 6 == 0 for i in range(N)])
     assert data.schema.kind("tags") == "other"
     assert guess_target(data).column == "is_fraud"
+
+
+def test_a_label_named_column_of_nulls_is_not_chosen():
+    frame = pd.DataFrame({"amount": [float(i) for i in range(60)], "label": pd.Series([None] * 60, dtype="string"),
+                          "kind": ["a", "b", "c"] * 20})
+    dataset = studio.Dataset.from_dataframe(frame)
+    assert guess_target(dataset).column is None
+    assert opening_target(dataset)[0] == "kind"
