@@ -138,7 +138,8 @@ if s.dataset.description:
     st.caption(s.dataset.description)
 
 m_pick, m_again = st.columns([4, 1.3], vertical_alignment="bottom")
-m_pick.multiselect("Missing values in CSV files", MISSING_MARKERS, default=list(s.dataset.missing),
+typed = [m for m in dict.fromkeys([*s.dataset.missing, *markers()]) if m not in MISSING_MARKERS]
+m_pick.multiselect("Missing values in CSV files", [*MISSING_MARKERS, *typed], default=list(s.dataset.missing),
                    key=f"missing_markers_{s.split.id}", accept_new_options=True, max_selections=MAX_MARKERS,
                    help="Texts read as a missing value when a CSV file is opened (an empty field always is): "
                         "uploads and files below, or the current file read again. Kept with the dataset.")

@@ -52,7 +52,8 @@ def rows_table(s: StudioSession, rules, selection: dict, what: str, key_prefix: 
         st.caption(f"No {what} on {side}.")
         return
     pages = (total + PAGE_ROWS - 1) // PAGE_ROWS
-    key = f"{key_prefix}_page_{hash((rules, repr(selection))) & 0xffffffff}"  # a new selection starts on page 1
+    key = f"{key_prefix}_page_{hash((s.split.id, rules, repr(selection))) & 0xffffffff}"  # a new selection
+    # (or a new split) starts on page 1, and a CSV made for another one is not offered
     page = int(st.number_input(f"Page (of {pages:,})", 1, pages, key=key)) if pages > 1 else 1
     shown = row_page(s.split, rules, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS, **selection)
     st.caption(f"{total:,} {what} on {side}; rows {shown.offset + 1:,} to {shown.offset + len(shown.rows):,}, "

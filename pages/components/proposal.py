@@ -157,6 +157,6 @@ def _panel(s: StudioSession, categories: dict, page: str, hint: str) -> None:
                    "too closely.")
     st.button(f"Add as rule {len(s.rules.rules) + 1}", type="primary", key=f"p{pid}_add",
               on_click=_add, args=(s, rule, page), icon=":material/add:")
-    with st.expander("The train rows inside the selection"):
+    if st.toggle("Show the train rows inside the selection", key=f"p{pid}_rows_on"):  # no query while off
         rows_table(s, s.rules, {"side": "train", "when": rule.when}, "rows where the conditions hold",
                    key_prefix=f"p{pid}_rows")

@@ -96,3 +96,23 @@ def test_distinct_and_missing_counts_are_exact(credit):
     for p in profile(credit):
         assert p.missing == int(frame[p.name].isna().sum()), p.name
         assert p.distinct == int(frame[p.name].nunique()), p.name
+
+
+def test_a_typed_marker_stays_among_the_choices(workspace, tmp_path, monkeypatch):
+    path = tmp_path / "typed.csv"
+    pd.DataFrame({"x": ["1", "unknown", "3"] * 30, "class": ["a", "b", "b"] * 30}).to_csv(path, index=False)
+    monkeypatch.setenv("RULE_STUDIO_DATA_ROOTS", str(tmp_path))
+    at = data_page("typed1")
+    s = at.session_state["studio"]
+    s.open(str(path), name="typed.csv")
+    at.run()
+    at.multiselect(key=f"missing_markers_{s.split.id}").set_value(["unknown"]).run()
+    next(b for b in at.button if b.label == "Read the file again").click().run()
+    at.run()
+    assert not at.exception, at.exception
+    assert s.dataset.missing == ("unknown",)
+    assert "unknown" in at.multiselect(key=f"missing_markers_{s.split.id}").options
+    assert columns_table(at).set_index("column").loc["x", "missing"] == 30
+    again = data_page("typed1")  # a new session opens the file the same way, the marker among the choices
+    assert not again.exception, again.exception
+    assert again.session_state["studio"].dataset.missing == ("unknown",)

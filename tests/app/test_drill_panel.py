@@ -71,3 +71,17 @@ def test_outcomes_and_rules_paged_sorted_and_downloaded(workspace, credit_split,
     text = at.session_state["drill_csv"][1]
     csv = pd.read_csv(io.StringIO(text))
     assert len(csv) == m.confusion[p][p] and set(csv["outcome"]) == {"TP"}
+
+
+def test_a_csv_made_before_a_new_split_is_not_offered_after_it(workspace, tutorial_rules):
+    from dataclasses import replace
+
+    at = rules_page("drill2", tutorial_rules)
+    at.toggle(key="drill_on").set_value(True).run()
+    at.button(key="drill_prepare").click().run()
+    assert any(b.label == "Download the CSV" for b in at.get("download_button"))
+    s = at.session_state["studio"]
+    s.resplit(replace(s.choice, seed=s.choice.seed + 1))  # the same rules and selection, other test rows
+    at.run()
+    assert not at.exception, at.exception
+    assert not any(b.label == "Download the CSV" for b in at.get("download_button"))

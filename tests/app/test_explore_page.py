@@ -131,6 +131,8 @@ def test_a_proposal_lists_the_train_rows_inside_the_selection(workspace):
     at.selectbox(key="explore_column").set_value("V14").run()
     at.slider(key="explore_t_V14_<").set_value(-8.0).run()
     assert not at.exception, at.exception
+    assert not any("rows where the conditions hold" in c.value for c in at.caption)  # shown on demand
+    next(t for t in at.toggle if t.label == "Show the train rows inside the selection").set_value(True).run()
     split = studio.load("creditcard-synthetic").split("Class", positive=1)
     train = split.dataset.con.execute(f"SELECT * FROM {split.table} WHERE __rs_test = 0 ORDER BY __rs_row").df()
     inside = train[train["V14"] < -8.0]
