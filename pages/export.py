@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.components.format import literal
+from pages.components.format import code, literal
 from pages.components.frame import page_session
 from studio.export import DIALECTS, FORMATS, ExportError, export
 
@@ -11,12 +11,16 @@ s = page_session()
 st.title("Export")
 st.caption("Every export reproduces the studio's predictions exactly (first hit wins; a condition on a missing "
            "value is false). A rule a format cannot express is refused with the reason, never changed.")
+if s.dataset.missing:
+    st.caption("The exports read " + ", ".join(code(m) if m else "an empty field" for m in s.dataset.missing)
+               + " as a missing value, as this dataset was read (the rules file itself does not carry them: "
+               "give them when the data is loaded).")
 
 formats = list(FORMATS.values())
 for tab, fmt in zip(st.tabs([f.label for f in formats]), formats):
     with tab:
         st.markdown(fmt.help)
-        options = {"schema": s.dataset.schema}
+        options = {"schema": s.dataset.schema, "missing": s.dataset.missing}
         if "dialect" in fmt.options or "table" in fmt.options:
             c1, c2 = st.columns(2)
             if "dialect" in fmt.options:

@@ -118,10 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--false-alert-share", type=_share, default=0.0,
                              help="share of a false alert's amount counted as lost (with --amount; default 0)")
 
+    def _missing_argument(command) -> None:
+        command.add_argument("--missing", action="append", default=[], metavar="TEXT",
+                             help="a text the CSV writes for a missing value, such as ? or NA (repeat for more; "
+                                  "an empty field always is)")
+
     bundled = ", ".join(BUNDLED)
 
     ev = sub.add_parser("evaluate", help="metrics of a rule set on train, test and all rows")
     ev.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    _missing_argument(ev)
     ev.add_argument("--rules", required=True, help="rule file (JSON, format rule-studio/1)")
     ev.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
     ev.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
@@ -137,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sg = sub.add_parser("suggest", help="mined candidate rules for the rows the rules leave undecided")
     sg.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    _missing_argument(sg)
     sg.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
     sg.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
     sg.add_argument("--rules", help="the current rule file (candidates cover the rows it leaves to the default)")
@@ -162,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp = sub.add_parser("compare", help="two versions of a rule list: test figures, what changed rule by rule, "
                                          "and the rows they decide differently")
     cp.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    _missing_argument(cp)
     cp.add_argument("--rules", required=True, help="the first version (A), a rule file")
     cp.add_argument("--against", required=True, help="the second version (B), a rule file")
     cp.add_argument("--target", help="target column (default: the first rule file's)")
@@ -172,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("score", help="add prediction and fired-rule columns to every row of a file")
     sc.add_argument("data", help="a CSV or Parquet file")
+    _missing_argument(sc)
     sc.add_argument("--rules", required=True, help="rule file (JSON)")
     sc.add_argument("--out", required=True, help="output file, .csv or .parquet")
     sc.add_argument("--prediction-column", type=_name, default="prediction")
@@ -185,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--dialect", default="duckdb", choices=list(DIALECTS), help="SQL dialect (with --to sql)")
     ex.add_argument("--table", default="data", help="table the SQL reads (with --to sql)")
     ex.add_argument("--data", help="a data file or bundled dataset whose column types the export uses")
+    _missing_argument(ex)
     ex.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     sv = sub.add_parser("serve", help="an HTTP scoring API for a rule set")

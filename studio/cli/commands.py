@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..data.bundled import BUNDLED, load
 from ..data.connection import connect
-from ..data.sources import file_schema
+from ..data.sources import file_schema, missing_markers
 from ..data.target import guess_target
 from ..engine.backtest import backtest, render_backtest
 from ..engine.compare import comparison, render_comparison
@@ -27,7 +27,7 @@ from ..rules.validate import check_ruleset
 from ..runtime.scoring import score_file
 
 
-def _schema_of(data: str | None):
+def _schema_of(data: str | None, missing=()):
     """Column types of a data file (read without loading it) or of a bundled dataset."""
     if data is None:
         return None
@@ -35,17 +35,17 @@ def _schema_of(data: str | None):
         return load(data).schema
     con = connect()
     try:
-        return file_schema(con, data)
+        return file_schema(con, data, missing_markers(missing))
     finally:
         con.close()
 
 
 def _export(args) -> str:
     rules = RuleSet.load(args.rules)
-    schema = _schema_of(args.data)
+    schema = _schema_of(args.data, args.missing)
     if schema is not None:
         check_ruleset(rules, schema)
-    text = export(rules, args.to, dialect=args.dialect, schema=schema, table=args.table)
+    text = export(rules, args.to, dialect=args.dialect, schema=schema, table=args.table, missing=args.missing)
     if args.output:
         write_output(args.output, text)
         return f"wrote {FORMATS[args.to].label} to {args.output}"
@@ -93,7 +93,7 @@ def _serve(args) -> str:
 
 
 def _split_for(args, rules: RuleSet | None):
-    dataset = load(args.data)
+    dataset = load(args.data, missing=args.missing)
     target = args.target or (rules.target if rules else None) or dataset.suggested_target \
         or guess_target(dataset).column
     if not target:
@@ -199,7 +199,8 @@ def _score(args) -> str:
         same = False
     if same:
         raise StudioError(f"--out {args.out} is the input file: scoring would overwrite it; choose another name")
-    n = score_file(args.data, rules, args.out, args.prediction_column, args.rule_column, keep=args.keep)
+    n = score_file(args.data, rules, args.out, args.prediction_column, args.rule_column, keep=args.keep,
+                   missing=missing_markers(args.missing))
     return f"wrote {n:,} rows to {args.out}"
 
 

@@ -99,9 +99,10 @@ def ragged_line(path: str | Path, lines: int = 10_000) -> str | None:
     return None
 
 
-def file_schema(con, path: str | Path) -> Schema:
-    """The columns and types of a CSV/Parquet file, read by DuckDB without loading its rows."""
-    source = file_source(check_readable(path))
+def file_schema(con, path: str | Path, missing: tuple[str, ...] = ()) -> Schema:
+    """The columns and types of a CSV/Parquet file (``missing``: a CSV's missing markers), read by
+    DuckDB without loading its rows."""
+    source = file_source(check_readable(path), missing)
     try:
         return Schema.of(con, f"SELECT * FROM {source}")
     except duckdb.Error as err:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import inspect
 
 from ..rules.model import RuleSet
-from ..runtime.pyeval import condition_mask, polygon_mask
-from .python import _call, _comment, operator_table, used_operators, uses_polygons
+from ..runtime.pyeval import condition_mask, polygon_mask, read_missing
+from .python import _call, _comment, missing_constant, operator_table, used_operators, uses_polygons
 from .registry import ExportFormat, register
 
 
-def to_hulearn(rules: RuleSet) -> str:
+def to_hulearn(rules: RuleSet, missing=()) -> str:
+    """The snippet; ``missing``: the texts the data writes for a missing value."""
     names = rules.names()
     lines = [
         '"""Rules exported from Rule Studio for human-learn (pip install human-learn).',
@@ -28,6 +29,8 @@ def to_hulearn(rules: RuleSet) -> str:
         "from hulearn.classification import FunctionClassifier",
         "from hulearn.experimental import CaseWhenRuler",
         "",
+        missing_constant(missing),
+        "",
         "",
         operator_table(used_operators(rules)),
         "",
@@ -35,9 +38,12 @@ def to_hulearn(rules: RuleSet) -> str:
         inspect.getsource(condition_mask).rstrip(),
         "",
         "",
+        inspect.getsource(read_missing).rstrip(),
+        "",
+        "",
         "def c(d, column, op, value=None):",
         '    """A condition on column of d; a missing value never satisfies it (except "is null")."""',
-        "    return condition_mask(d[column], op, value)",
+        "    return condition_mask(read_missing(d[column], MISSING, value), op, value)",
         "",
         "",
     ]
@@ -48,7 +54,7 @@ def to_hulearn(rules: RuleSet) -> str:
             "",
             "def p(d, x, y, vertices):",
             '    """Whether the point (x, y) of d lies inside the polygon or on its boundary."""',
-            "    return polygon_mask(d[x], d[y], vertices)",
+            "    return polygon_mask(read_missing(d[x], MISSING, 0.0), read_missing(d[y], MISSING, 0.0), vertices)",
             "",
             "",
         ]
@@ -73,4 +79,5 @@ def to_hulearn(rules: RuleSet) -> str:
 
 register(ExportFormat(
     "human-learn", "human-learn snippet", ".py", "python",
-    "`CaseWhenRuler` rules in a `FunctionClassifier`, first-hit semantics kept.", to_hulearn))
+    "`CaseWhenRuler` rules in a `FunctionClassifier`, first-hit semantics kept.", to_hulearn,
+    options=("missing",)))

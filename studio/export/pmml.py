@@ -14,6 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..data.schema import BOOLEAN, EMPTY, NUMERIC, STRING, TEMPORAL, Schema
+from ..data.sources import missing_markers
 from ..rules import operators
 from ..rules.model import RuleSet
 from ..rules.validate import rule_column_kinds
@@ -102,8 +103,10 @@ def _predicate(cond, kinds: dict[str, str]) -> ET.Element:
     raise ExportError(f"PMML export cannot express the operator {cond.op!r}")
 
 
-def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = None) -> str:
-    """A PMML 4.4 document; ``schema`` (the dataset's columns) types the DataDictionary."""
+def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = None, missing=()) -> str:
+    """A PMML 4.4 document; ``schema`` (the dataset's columns) types the DataDictionary; ``missing``
+    (the texts the data writes for a missing value) are each field's missing values."""
+    markers = missing_markers(missing)
     target = target or rules.target or "target"
     names = rules.names()
     for i, rule in rules.enabled_rules:
@@ -127,7 +130,9 @@ def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = N
     dictionary = ET.SubElement(root, "DataDictionary", numberOfFields=str(len(kinds) + 1))
     for column, kind in kinds.items():
         optype, dtype = _data_type(kind, column)
-        ET.SubElement(dictionary, "DataField", name=column, optype=optype, dataType=dtype)
+        field = ET.SubElement(dictionary, "DataField", name=column, optype=optype, dataType=dtype)
+        for marker in markers:
+            ET.SubElement(field, "Value", value=marker, property="missing")
     label_field = ET.SubElement(dictionary, "DataField", name=target, optype="categorical", dataType=_label_type(rules))
     for label in rules.labels():
         ET.SubElement(label_field, "Value", value=_text(label))
@@ -163,4 +168,4 @@ def to_pmml(rules: RuleSet, schema: Schema | None = None, target: str | None = N
 
 register(ExportFormat(
     "pmml", "PMML 4.4 RuleSetModel", ".pmml", "xml",
-    "PMML 4.4 RuleSetModel (firstHit), typed by this dataset's columns.", to_pmml, options=("schema",)))
+    "PMML 4.4 RuleSetModel (firstHit), typed by this dataset's columns.", to_pmml, options=("schema", "missing")))

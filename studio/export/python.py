@@ -10,12 +10,14 @@ import inspect
 
 from ..rules import operators
 from ..rules.model import RuleSet
-from ..runtime.pyeval import condition_mask, polygon_mask
+from ..data.sources import missing_markers
+from ..runtime.pyeval import condition_mask, polygon_mask, read_missing
 from .errors import ExportError
 from .registry import ExportFormat, register
 
 HEADER = '''"""Rules exported from Rule Studio ({format}): the first enabled rule that holds decides
-the label, else the default. A missing value never satisfies a condition (except "is null").
+the label, else the default. A missing value never satisfies a condition (except "is null");
+texts in MISSING (the data's missing markers) are missing values.
 
 Standalone: needs {needs} only.
     import pandas as pd
@@ -96,17 +98,23 @@ def operator_table(names: list[str]) -> str:
     return "\n".join(lines + ["TESTS = {", *tests, "}", "SHAPES = {", *shapes, "}"])
 
 
+def missing_constant(missing) -> str:
+    """``MISSING = (...)``: the texts read as missing values (the data's missing markers)."""
+    return f"MISSING = {tuple(missing_markers(missing))!r}  # texts read as missing values"
+
+
 def rules_function(rules: RuleSet) -> str:
     """``_rules(df)``: one readable line per enabled rule, its name as a comment."""
     names = rules.names()
     lines = ["def _rules(df):",
              '    """(name, label, rows where the rule holds) for every enabled rule, in first-hit order."""',
              "    def c(column, op, value=None):",
-             "        return condition_mask(df[column], op, value)",
+             "        return condition_mask(read_missing(df[column], MISSING, value), op, value)",
              ""]
     if uses_polygons(rules):
         lines += ["    def p(x, y, vertices):",
-                  "        return polygon_mask(df[x], df[y], vertices)",
+                  "        return polygon_mask(read_missing(df[x], MISSING, 0.0), read_missing(df[y], MISSING, 0.0), "
+                  "vertices)",
                   ""]
     lines.append("    return [")
     for i, rule in enumerate(rules.rules):
@@ -120,20 +128,25 @@ def rules_function(rules: RuleSet) -> str:
     return "\n".join(lines)
 
 
-def to_python(rules: RuleSet) -> str:
-    """A standalone module: ``predict(df)``, ``fired_rule(df)`` and the rules, one per line."""
+def to_python(rules: RuleSet, missing=()) -> str:
+    """A standalone module: ``predict(df)``, ``fired_rule(df)`` and the rules, one per line;
+    ``missing``: the texts the data writes for a missing value."""
     return "\n".join([
         HEADER.format(format="rule-studio/1", needs="numpy and pandas"),
         "import numpy as np",
         "import pandas as pd",
         "",
         f"DEFAULT = {rules.default!r}",
+        missing_constant(missing),
         "",
         "",
         operator_table(used_operators(rules)),
         "",
         "",
         inspect.getsource(condition_mask).rstrip(),
+        "",
+        "",
+        inspect.getsource(read_missing).rstrip(),
         "",
         "",
         *([inspect.getsource(polygon_mask).rstrip(), "", ""] if uses_polygons(rules) else []),
@@ -144,4 +157,5 @@ def to_python(rules: RuleSet) -> str:
 
 register(ExportFormat(
     "python", "Python module (numpy/pandas)", ".py", "python",
-    "A standalone module (numpy and pandas only): `predict(df)` and `fired_rule(df)`.", to_python))
+    "A standalone module (numpy and pandas only): `predict(df)` and `fired_rule(df)`.", to_python,
+    options=("missing",)))

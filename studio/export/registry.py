@@ -11,7 +11,8 @@ from typing import Callable
 from ..rules.model import RuleSet
 from .errors import ExportError
 
-OPTIONS = ("dialect", "table", "schema")  # every option a format may take
+OPTIONS = ("dialect", "table", "schema", "missing")  # every option a format may take (missing: the data's
+# missing markers, texts read as missing values)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def unregister(name: str) -> None:
 
 def export(rules: RuleSet, fmt: str, **options) -> str:
     """The rule set rendered in ``fmt`` (a name in :data:`FORMATS`); options the format does not
-    take (``dialect``, ``table``, ``schema``) are ignored."""
+    take (``dialect``, ``table``, ``schema``, ``missing``) are ignored."""
     record = _FORMATS.get(fmt)
     if record is None:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(_FORMATS)}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..data.schema import Schema
+from ..data.schema import STRING, Schema
+from ..data.sources import missing_markers
 from ..engine.compile import fired_rule_sql, prediction_sql
 from ..rules.model import RuleSet
 from .errors import ExportError
@@ -24,15 +25,39 @@ def table_ref(name: str) -> exp.Table:
     return exp.Table(this=ids[-1], db=ids[-2] if len(ids) > 1 else None, catalog=ids[0] if len(ids) > 2 else None)
 
 
+def read_missing(expr: exp.Expression, missing, schema: Schema | None) -> exp.Expression:
+    """``expr`` with each column it reads seen through the data's missing markers: a marker is NULL,
+    and a column the studio reads as a number, date or flag is cast to that type (the table may hold
+    the file's text as it was written)."""
+    markers = missing_markers(missing)
+    if not markers:
+        return expr
+    if schema is None:
+        raise ExportError("SQL reading missing markers needs the dataset's column types (give the data)")
+
+    def clean(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.Column):
+            return node
+        text = exp.Cast(this=node.copy(), to=exp.DataType.build("TEXT"))
+        value = node.copy()
+        if node.name in schema and schema.kind(node.name) != STRING:
+            value = exp.Cast(this=value, to=exp.DataType.build(schema.type_of(node.name), dialect="duckdb"))
+        marked = exp.In(this=text, expressions=[exp.Literal.string(m) for m in markers])
+        return exp.Case(ifs=[exp.If(this=marked, true=exp.Null())], default=value)
+
+    return expr.transform(clean)
+
+
 def to_sql(rules: RuleSet, dialect: str = "duckdb", schema: Schema | None = None, table: str = "data",
-           prediction: str = "prediction", rule: str = "rule") -> str:
-    """``SELECT *, <CASE> AS prediction, <CASE> AS rule FROM table`` in the chosen dialect."""
+           prediction: str = "prediction", rule: str = "rule", missing=()) -> str:
+    """``SELECT *, <CASE> AS prediction, <CASE> AS rule FROM table`` in the chosen dialect; with
+    ``missing`` (the texts the data writes for a missing value) the conditions read those as NULL."""
     if dialect not in DIALECTS:
         raise ExportError(f"unknown SQL dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     query = exp.select(
         exp.Star(),
-        exp.alias_(prediction_sql(rules, schema), prediction, quoted=True),
-        exp.alias_(fired_rule_sql(rules, schema), rule, quoted=True),
+        exp.alias_(read_missing(prediction_sql(rules, schema), missing, schema), prediction, quoted=True),
+        exp.alias_(read_missing(fired_rule_sql(rules, schema), missing, schema), rule, quoted=True),
     ).from_(table_ref(table))
     if dialect == "tsql":  # SQL Server floats hold no NaN, and CAST('NaN' AS FLOAT) would fail there
         query = query.transform(lambda node: node.this if _is_nan_guard(node) else node)
@@ -57,4 +82,4 @@ def _is_nan_guard(node: exp.Expression) -> bool:
 register(ExportFormat(
     "sql", "SQL SELECT", ".sql", "sql",
     "A SELECT that adds `prediction` and `rule`. Point it at a warehouse table with the table name.", to_sql,
-    options=("dialect", "table", "schema")))
+    options=("dialect", "table", "schema", "missing")))

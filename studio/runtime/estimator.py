@@ -1,7 +1,8 @@
 """A rule set as a scikit-learn classifier.
 
 The class below depends only on numpy, pandas, scikit-learn and
-:mod:`studio.runtime.pyeval` (``condition_mask``, ``polygon_mask`` and the operators' ``SHAPES``);
+:mod:`studio.runtime.pyeval` (``condition_mask``, ``read_missing``, ``polygon_mask`` and the operators'
+``SHAPES``);
 the Python export copies them into a standalone module, so the estimator also ships as code.
 """
 
@@ -13,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from .pyeval import SHAPES, condition_mask, polygon_mask
+from .pyeval import SHAPES, condition_mask, polygon_mask, read_missing
 
 __all__ = ["RuleSetClassifier"]
 
@@ -26,6 +27,9 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
     rules : dict or RuleSet, default=None
         A ``rule-studio/1`` rule set. Without rules every row gets the default label,
         which is then the most frequent training label when the rule set names none.
+    missing : tuple of str, default=()
+        Texts the data writes for a missing value (``"?"``, ``"NA"`` …): read as missing, and a
+        text column compared with a number read as numbers.
 
     Every numeric threshold is also a parameter, ``threshold_<rule>_<condition>``
     (0-based; ``_low``/``_high`` for ``between``), so ``GridSearchCV`` can tune them:
@@ -37,8 +41,9 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
     entry: the default), ``default_``, ``n_features_in_``, ``feature_names_in_``.
     """
 
-    def __init__(self, rules=None):
+    def __init__(self, rules=None, missing=()):
         self.rules = rules
+        self.missing = missing
 
     # ---- parameters: the thresholds ----------------------------------------------
     def _spec(self) -> dict:
@@ -61,7 +66,7 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
                     yield f"threshold_{i}_{j}", i, j, None
 
     def get_params(self, deep=True):
-        params = {"rules": self.rules}
+        params = {"rules": self.rules, "missing": self.missing}
         if deep:
             spec = self._spec()
             for name, i, j, k in self._threshold_slots():
@@ -72,13 +77,15 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
     def set_params(self, **params):
         if "rules" in params:
             self.rules = params.pop("rules")
+        if "missing" in params:
+            self.missing = params.pop("missing")
         if not params:
             return self
         slots = {name: (i, j, k) for name, i, j, k in self._threshold_slots()}
         unknown = sorted(set(params) - set(slots))
         if unknown:
             raise ValueError(f"invalid parameter {unknown[0]!r} for {type(self).__name__}; "
-                             f"valid: {sorted(['rules', *slots])}")
+                             f"valid: {sorted(['missing', 'rules', *slots])}")
         import copy
         spec = copy.deepcopy(self._spec())
         for name, value in params.items():
@@ -187,9 +194,11 @@ class RuleSetClassifier(ClassifierMixin, BaseEstimator):
             mask = np.ones(len(frame), dtype=bool)
             for c in r["when"]:
                 if SHAPES[c["op"]] == "polygon":
-                    mask &= polygon_mask(frame[c["column"]], frame[c["value"]["y"]], c["value"]["vertices"])
+                    mask &= polygon_mask(read_missing(frame[c["column"]], self.missing, 0.0),
+                                         read_missing(frame[c["value"]["y"]], self.missing, 0.0), c["value"]["vertices"])
                 else:
-                    mask &= condition_mask(frame[c["column"]], c["op"], c.get("value"))
+                    mask &= condition_mask(read_missing(frame[c["column"]], self.missing, c.get("value")), c["op"],
+                                           c.get("value"))
             fired[(fired < 0) & mask] = i
         return fired
 

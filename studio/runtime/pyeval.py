@@ -77,6 +77,25 @@ def condition_mask(values, op, value=None):
     return out
 
 
+def read_missing(values, markers=(), like=None):
+    """``values`` with every text equal to one of ``markers`` missing (as a CSV reader told those
+    markers reads them); text compared with a number (``like``, a condition's value) read as numbers,
+    a text that is no number then missing too. Values that are not text are left as they are."""
+    import numpy as np
+    import pandas as pd
+
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not markers or not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
+        return s
+    s = s.astype(object)
+    s = s.where(~s.isin(list(markers)), np.nan)
+    items = like if isinstance(like, (list, tuple)) else [like]
+    if any(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+           for v in items):
+        return pd.to_numeric(s, errors="coerce")
+    return s
+
+
 def rule_mask(frame: pd.DataFrame, rule: dict) -> np.ndarray:
     """Where all the conditions of one rule (a ``rule-studio/1`` dict) hold."""
     mask = np.ones(len(frame), dtype=bool)

@@ -45,9 +45,11 @@ def scoring_select(rules: RuleSet, schema: Schema, source_sql: str,
 
 
 def score_file(data: str | Path, rules: RuleSet, out: str | Path, prediction: str = "prediction",
-               rule: str = "rule", threads: int | None = None, keep: list[str] | None = None) -> int:
+               rule: str = "rule", threads: int | None = None, keep: list[str] | None = None,
+               missing: tuple[str, ...] = ()) -> int:
     """Score a CSV/Parquet file into ``out`` (.csv or .parquet): every input column (or only ``keep``)
-    plus the prediction and the fired rule, rows in input order. Returns the number of rows written."""
+    plus the prediction and the fired rule, rows in input order; ``missing``: texts a CSV writes for a
+    missing value. Returns the number of rows written."""
     src = check_readable(data)
     suffix = Path(out).suffix.lower()
     if suffix not in OUTPUT_FORMATS:
@@ -56,8 +58,8 @@ def score_file(data: str | Path, rules: RuleSet, out: str | Path, prediction: st
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        schema = file_schema(con, src)
-        select = scoring_select(rules, schema, file_source(src), prediction, rule, keep)
+        schema = file_schema(con, src, missing)
+        select = scoring_select(rules, schema, file_source(src, missing), prediction, rule, keep)
         target = string_sql(str(out))
         try:
             written = con.execute(f"COPY ({select}) TO {target} ({OUTPUT_FORMATS[suffix]})").fetchone()

@@ -116,3 +116,20 @@ def test_a_typed_marker_stays_among_the_choices(workspace, tmp_path, monkeypatch
     again = data_page("typed1")  # a new session opens the file the same way, the marker among the choices
     assert not again.exception, again.exception
     assert again.session_state["studio"].dataset.missing == ("unknown",)
+
+
+def test_the_export_page_carries_the_markers(workspace, tmp_path, monkeypatch):
+    path = census(tmp_path / "census.csv")
+    monkeypatch.setenv("RULE_STUDIO_DATA_ROOTS", str(tmp_path))
+    at = data_page("markers2")
+    s = at.session_state["studio"]
+    s.open(str(path), name="census.csv", missing=["?", "NA"])
+    s.apply(studio.ruleset([studio.rule(("age", ">", 40), ("workclass", "=", "Private"), then=">50K")],
+                           default="<=50K", target="class", positive=">50K"))
+    at.switch_page("pages/export.py").run()
+    assert not at.exception, at.exception
+    assert any("read `?`, `NA` as a missing value" in shown(c.value) for c in at.caption)
+    texts = [c.value for c in at.code]
+    assert any("MISSING = ('?', 'NA')" in t for t in texts)  # the Python, estimator and human-learn modules
+    assert any("IN ('?', 'NA') THEN NULL" in t for t in texts)  # the SQL
+    assert any('<Value value="?" property="missing" />' in t for t in texts)  # the PMML

@@ -102,7 +102,8 @@ def test_estimator_thresholds_are_parameters_for_grid_search(credit_split):
                             rule(("V17", "between", [-30.0, -3.0]), then=1, name="deep V17")], default=0)
     clf = RuleSetClassifier(rules)
     params = clf.get_params()
-    assert {k: v for k, v in params.items() if k != "rules"} == {
+    assert params["missing"] == ()
+    assert {k: v for k, v in params.items() if k not in ("rules", "missing")} == {
         "threshold_0_0": 4.0, "threshold_1_0_low": -30.0, "threshold_1_0_high": -3.0}
     search = GridSearchCV(clf, {"threshold_0_0": [2.0, 4.0, 6.0], "threshold_1_0_high": [-5.0, -3.0]},
                           scoring="f1", cv=3).fit(frame[["V11", "V17"]], frame["Class"])
