@@ -108,6 +108,12 @@ def test_a_box_on_the_scatter_becomes_a_rule(server, page, workspace_root, split
     screenshot(page, "explore-scatter-box")
     said = page.get_by_text("The proposed rule on all train rows").inner_text()
     legend = page.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
+    page.get_by_text("Show the train rows inside the selection").click()  # the rows behind the box
+    rows_said = page.get_by_text(re.compile(r"rows where the conditions hold on train"))
+    expect(rows_said).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    rows_said = rows_said.inner_text()
+    screenshot(page, "explore-scatter-box-rows")
     add_proposal(page)
 
     rules = saved_rules(workspace_root, "scatterbox")
@@ -115,6 +121,8 @@ def test_a_box_on_the_scatter_becomes_a_rule(server, page, workspace_root, split
     taken = studio.evaluate(split, rules).train.rules[0]  # the counts said are exact, over every train row
     assert f"The proposed rule on all train rows: {taken.fired:,} rows, {taken.correct:,} positive" in said
     assert "drawn rows" in said and legend and all(text.endswith(" drawn)") for text in legend)
+    assert rows_said.startswith(f"{taken.fired:,} rows where the conditions hold on train; rows 1 to "
+                                f"{min(taken.fired, 100):,},"), rows_said
     after = headline(page)
     assert after != before
     assert after == expected_headline(split, rules)
