@@ -9,6 +9,7 @@ import pytest
 
 import studio
 from studio.cli import main
+from studio.mining.listsearch import SearchSettings, search_rules
 
 from tests.support.sample_rules import ROOT, TUTORIAL_RULES
 
@@ -247,9 +248,18 @@ def test_suggest_scores_templates_and_builds_a_list(credit_split, capsys):
     assert code == 2 and "must be at least 1" in stderr
     code, _, stderr = run("suggest", "creditcard-synthetic", "--build-list", "2", "--template", template)
     assert code == 2 and "not allowed with" in stderr
-    assert main(["suggest", "creditcard-synthetic", "--build-list", "2"]) == 0
+    assert main(["suggest", "creditcard-synthetic", "--build-list", "2", "--greedy"]) == 0
     built = studio.RuleSet.from_dict(json.loads(capsys.readouterr().out))
     assert built == mining.greedy_rules(credit_split, max_rules=2)
+    assert main(["suggest", "creditcard-synthetic", "--build-list", "2", "--max-conditions", "2",
+                 "--time-budget", "600"]) == 0  # a budget it does not reach: the same list as the library's
+    said = capsys.readouterr()
+    searched = studio.RuleSet.from_dict(json.loads(said.out))
+    expected = search_rules(credit_split, settings=SearchSettings(max_rules=2, max_conditions=2, time_budget=600))
+    assert searched == expected.rules and searched.rules and all(len(r.when) <= 2 for r in searched.rules)
+    assert "lists met in" in said.err and "(done)" in said.err
+    code, _, stderr = run("suggest", "creditcard-synthetic", "--build-list", "2", "--time-budget", "-1")
+    assert code == 2 and "--time-budget" in stderr
 
 
 def test_stdout_is_exactly_the_json_even_when_queries_are_slow(rules_file, credit_split, tutorial_rules,

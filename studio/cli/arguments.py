@@ -162,8 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help='score the candidates of a ruleminer-style template instead, e.g. '
                          '\'{"V1[0-9]"} <= quantile(0.05) & {"Amount"} > 100\' (repeatable), with its ten metrics')
     how.add_argument("--build-list", type=_positive, metavar="N",
-                    help="instead, greedily build an ordered list of at most N rules after the current ones "
-                         "and print it as a rule file")
+                    help="instead, search for an ordered list of at most N rules after the current ones (a beam "
+                         "search chosen on a validation slice of train) and print it as a rule file")
+    sg.add_argument("--max-conditions", type=_positive, default=3, help="with --build-list: conditions per rule "
+                                                                         "(default 3)")
+    sg.add_argument("--min-precision", type=_share, default=0.0,
+                    help="with --build-list: the least train precision of a rule where it decides (default 0)")
+    sg.add_argument("--time-budget", type=_finite_positive, default=8.0,
+                    help="with --build-list: seconds the search may take; then the best list so far (default 8)")
+    sg.add_argument("--greedy", action="store_true",
+                    help="with --build-list: the fast greedy walk instead of the search")
     sg.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     cp = sub.add_parser("compare", help="two versions of a rule list: test figures, what changed rule by rule, "

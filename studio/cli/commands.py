@@ -20,6 +20,7 @@ from ..engine.report import render
 from ..errors import StudioError
 from ..export import FORMATS, export
 from ..mining.rulemetrics import show
+from ..mining.listsearch import SearchSettings, search_rules
 from ..mining.search import greedy_rules, suggestions
 from ..mining.templates import template_metrics
 from ..rules.model import RuleSet
@@ -141,8 +142,18 @@ def _suggest(args) -> str:
     if args.objective in MONEY_OBJECTIVES and money_settings is None:
         raise StudioError(f"--objective {args.objective} needs --amount COLUMN (and --review-cost)")
     if args.build_list is not None:
-        built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta,
-                             min_recall=args.min_recall, budget=args.budget, money=money_settings)
+        if args.greedy:
+            built = greedy_rules(split, rules, max_rules=args.build_list, objective=args.objective, beta=args.beta,
+                                 min_recall=args.min_recall, budget=args.budget, money=money_settings)
+        else:
+            settings = SearchSettings(max_rules=args.build_list, max_conditions=args.max_conditions,
+                                      min_precision=args.min_precision, objective=args.objective, beta=args.beta,
+                                      min_recall=args.min_recall, budget=args.budget or 0.0, money=money_settings,
+                                      time_budget=args.time_budget)
+            found = search_rules(split, rules, settings)
+            built = found.rules
+            print(f"search: {found.lists} lists met in {found.elapsed:.1f} s ({found.stopped}); validation "
+                  f"{args.objective} {found.validation:.4f}", file=sys.stderr)
         return json.dumps(built.to_dict(), indent=2, ensure_ascii=False)
     if args.template:
         found = template_metrics(split, args.template, rules).drop(columns=["when"])

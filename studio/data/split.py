@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from .dataset import Dataset
 
 _ids = itertools.count(1)
+
+
+def next_split_id() -> int:
+    """A split table number no other split uses."""
+    return next(_ids)
 MAX_CLASSES = 1000
 
 

@@ -53,11 +53,14 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
     step = max(1, rows // QUANTILE_ROWS)
     levels = "[" + ", ".join(repr(i / bins) for i in range(1, bins)) + "]"
     values = ", ".join(f"{value_sql(c)} AS v{i}" for i, c in enumerate(names))
-    with split.dataset.lock:
-        quantiles = split.dataset.con.execute(
-            "SELECT " + ", ".join(f"quantile_disc(v{i}, {levels})" for i in range(len(names)))
-            + f" FROM (SELECT {values} FROM {split.table} WHERE __rs_test = 0 AND __rs_row % {step} = 0)"
-        ).fetchone() if names else ()
+    key = ("quantiles", tuple(names), bins)  # they do not depend on the rules: read once per split
+    if key not in split.cache:
+        with split.dataset.lock:
+            split.cache[key] = split.dataset.con.execute(
+                "SELECT " + ", ".join(f"quantile_disc(v{i}, {levels})" for i in range(len(names)))
+                + f" FROM (SELECT {values} FROM {split.table} WHERE __rs_test = 0 AND __rs_row % {step} = 0)"
+            ).fetchone() if names else ()
+    quantiles = split.cache[key]
     edges = {c: sorted({float(v) for v in (q or []) if v is not None and math.isfinite(v)})
              for c, q in zip(names, quantiles)}
     kept = [c for c in names if edges[c]]
@@ -92,6 +95,34 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
     :func:`count_candidates` counts."""
     from sklearn.tree import DecisionTreeClassifier
 
+    found = tree_frame(split, rules, columns, max_negatives)
+    if found is None:
+        return []
+    X, y, weights, features = found
+    out: list[tuple[Condition, ...]] = []
+    for weight in (None, "balanced"):  # precise leaves, and leaves that reach the rare class
+        tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
+        tree.fit(X, y, sample_weight=weights)
+        t, positive = tree.tree_, list(tree.classes_).index(True)
+        found = leaf_paths(tree, features, lambda node: t.value[node][0][positive] > t.value[node][0][1 - positive])
+        out += [p for p in found if p not in out]
+    return out
+
+
+def tree_frame(split: Split, rules: RuleSet | None, columns: list[str] | None, max_negatives: int = 20_000):
+    """What a tree learns from: the undecided train rows (every positive, and every k-th other row
+    weighted k, at most about ``max_negatives`` of them) as (X, is positive, weights, features), a
+    feature being (column, None) for a number or (column, value) for an indicator of a text value;
+    None when there is nothing to learn. The last one is kept in the split's cache (one slot: the trees
+    of several depths for the same rules read it once)."""
+    key = (rules, tuple(columns or ()), max_negatives)
+    kept = split.cache.get("tree_frame")
+    if kept is None or kept[0] != key:
+        kept = split.cache["tree_frame"] = (key, _tree_frame(split, rules, columns, max_negatives))
+    return kept[1]
+
+
+def _tree_frame(split: Split, rules: RuleSet | None, columns: list[str] | None, max_negatives: int):
     schema = split.dataset.schema
     wanted = list(columns or split.features)
     names = [c for c in wanted if schema.kind(c) == NUMERIC]
@@ -100,7 +131,7 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
     values = ", ".join([f"{value_sql(c)} AS {column_sql(c)}" for c in names] + [column_sql(c) for c in texts])
     undecided = undecided_sql(rules, split)
     if not values:
-        return []
+        return None
     with split.dataset.lock:
         negatives = split.dataset.con.execute(
             f"SELECT count(*) FROM {split.table} WHERE __rs_test = 0 AND __rs_y <> {pos} AND {undecided}").fetchone()[0]
@@ -110,8 +141,8 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
             f"AND (__rs_y = {pos} OR __rs_row % {step} = 0)").df()
     y = frame.pop("__p").to_numpy(dtype=bool)
     if len(frame) == 0 or y.all() or not y.any():
-        return []
-    features: list[tuple[str, object]] = [(c, None) for c in names]  # (column, value of an indicator)
+        return None
+    features: list[tuple[str, object]] = [(c, None) for c in names]
     blocks = [frame[names].to_numpy(dtype=float)]
     for c in texts:
         for v in frame[c].dropna().value_counts().index[:TREE_VALUES]:
@@ -120,33 +151,34 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
             blocks.append((frame[c] == v).to_numpy(dtype=float)[:, None])
     X = np.hstack(blocks)
     if X.shape[1] == 0:
-        return []
-    weights = np.where(y, 1.0, float(step))
-    out: list[tuple[Condition, ...]] = []
-    for weight in (None, "balanced"):  # precise leaves, and leaves that reach the rare class
-        tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
-        tree.fit(X, y, sample_weight=weights)
-        t, positive = tree.tree_, list(tree.classes_).index(True)
+        return None
+    return X, y, np.where(y, 1.0, float(step)), features
 
-        def walk(node: int, path: tuple[Condition, ...]) -> None:
-            if t.children_left[node] == t.children_right[node]:  # a leaf
-                if path and t.value[node][0][positive] > t.value[node][0][1 - positive]:
-                    simple = _simplify(path)
-                    if simple and simple not in out:
-                        out.append(simple)
-                return
-            name, value = features[t.feature[node]]
-            if value is None:
-                threshold = float(t.threshold[node])
-                left, right = Condition(name, "<=", threshold), Condition(name, ">", threshold)
-            elif isinstance(value, bool):  # the other branch holds the other value (or none)
-                left, right = Condition(name, "in", (not value,)), Condition(name, "in", (value,))
-            else:
-                left, right = Condition(name, "not in", (value,)), Condition(name, "in", (value,))
-            walk(t.children_left[node], path + (left,))
-            walk(t.children_right[node], path + (right,))
 
-        walk(0, ())
+def leaf_paths(tree, features: list[tuple[str, object]], keep) -> dict[tuple[Condition, ...], int]:
+    """The paths to the leaves of a fitted scikit-learn tree for which ``keep(node)`` holds, each as
+    conditions (simplified: :func:`_simplify`), in the tree's order, with the first leaf they lead to."""
+    t, out = tree.tree_, {}
+
+    def walk(node: int, path: tuple[Condition, ...]) -> None:
+        if t.children_left[node] == t.children_right[node]:  # a leaf
+            if path and keep(node):
+                simple = _simplify(path)
+                if simple:
+                    out.setdefault(simple, node)
+            return
+        name, value = features[t.feature[node]]
+        if value is None:
+            threshold = float(t.threshold[node])
+            left, right = Condition(name, "<=", threshold), Condition(name, ">", threshold)
+        elif isinstance(value, bool):  # the other branch holds the other value (or none)
+            left, right = Condition(name, "in", (not value,)), Condition(name, "in", (value,))
+        else:
+            left, right = Condition(name, "not in", (value,)), Condition(name, "in", (value,))
+        walk(t.children_left[node], path + (left,))
+        walk(t.children_right[node], path + (right,))
+
+    walk(0, ())
     return out
 
 

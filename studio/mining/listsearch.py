@@ -1,0 +1,203 @@
+"""Rule lists by a beam search over lists, chosen on a validation slice of train.
+
+The design. The train rows are cut into *fit* rows and a stratified *validation* slice
+(:mod:`.validation`); the test rows take no part. From the empty list (or the given rules), every
+list in the beam is extended by its ``branch`` best candidates for the rows it leaves undecided —
+single thresholds, value sets, paths of trees of depth 2 and 3 and the leaves of a small
+gradient-boosted ensemble (:mod:`.boosted`), each counted exactly on the fit rows — that make the
+list better on the fit rows, take at least ``min_support`` of them and reach ``min_precision``; the
+``beam`` best extended lists (by the objective on the fit rows) go on, up to ``max_rules`` rules.
+Unlike a greedy walk the search neither stops at the first step that does not pay nor keeps only one
+path: a weaker second rule that opens a better third stays in the beam.
+
+Every list met on the way is then judged on the validation rows; the simplest list within
+``tolerance`` of the best one wins, and its rules that do not help on validation are dropped (slivers
+and tails that only fit the fit rows). Finally the thresholds are rounded as a person would write
+them: the shortest decimal that keeps the same train rows (:mod:`studio.engine.readable`).
+
+The search stops with the best list so far when ``time_budget`` seconds have passed (after its
+first step, which always runs) or ``should_stop()`` says so, and reports each step to ``progress``. Same data, settings and seed: the
+same list.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ..data.split import Split
+from ..engine.money import MoneySettings
+from ..engine.readable import readable_conditions
+from ..errors import StudioError
+from ..rules.condition import Condition
+from ..rules.model import Rule, RuleSet
+from ..rules.validate import check_ruleset
+from .boosted import boosted_candidates
+from .candidates import conjunctions, scan_thresholds
+from .counting import count_candidates
+from .objectives import OBJECTIVES, improves, score
+from .search import _amounts_for, _native_default, _priced, describe
+from .validation import side_value, validation_split
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    max_rules: int = 8
+    max_conditions: int = 3
+    min_precision: float = 0.0
+    min_support: int = 0            # fit rows a rule must take (0: 1% of the fit positives, at least 5)
+    objective: str = "f1"
+    beta: float = 1.0
+    min_recall: float = 0.0
+    budget: float = 0.0
+    money: MoneySettings | None = None
+    columns: tuple[str, ...] | None = None
+    beam: int = 2
+    branch: int = 3
+    boosted: bool = True
+    validation: float = 0.25
+    tolerance: float = 0.002
+    time_budget: float = 8.0        # seconds
+    seed: int = 0
+
+    def check(self) -> "SearchSettings":
+        if self.objective not in OBJECTIVES:
+            raise StudioError(f"objective must be one of {', '.join(OBJECTIVES)}, not {self.objective!r}")
+        for name, low in (("max_rules", 1), ("max_conditions", 1), ("beam", 1), ("branch", 1), ("min_support", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise StudioError(f"{name.replace('_', ' ')} is a whole number of at least {low}, not {value!r}")
+        if not 0.0 <= self.min_precision <= 1.0:
+            raise StudioError(f"minimum precision is between 0 and 1, not {self.min_precision!r}")
+        if not (isinstance(self.time_budget, (int, float)) and math.isfinite(self.time_budget)
+                and self.time_budget > 0):
+            raise StudioError(f"the time budget is a positive number of seconds, not {self.time_budget!r}")
+        return self
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where the search is: the lists of ``depth`` new rules met, the best so far on the fit rows."""
+    depth: int
+    lists: int
+    best_fit: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    rules: RuleSet
+    validation: float          # the chosen list's objective on the validation rows
+    fit: float                 # and on the fit rows
+    lists: int                 # lists met
+    stopped: str               # "done", "time" or "asked"
+    elapsed: float
+    steps: tuple[Step, ...] = field(default=())
+
+
+def _pool(inner: Split, rules: RuleSet, s: SearchSettings, boosted: list) -> pd.DataFrame:
+    """The candidates for the rows ``rules`` leave undecided on the fit rows, scored, best first: only
+    those that improve the list, take ``min_support`` rows, reach ``min_precision`` and have at most
+    ``max_conditions`` conditions. ``boosted``: the ensemble's conjunctions (learned once)."""
+    columns = list(s.columns) if s.columns else None
+    amounts = _amounts_for(inner, rules, s.objective, s.money)
+    goal = dict(beta=s.beta, min_recall=s.min_recall, budget=s.budget, amounts=amounts)
+    scan = scan_thresholds(inner, rules, columns)
+    ranked = [score(_priced(scan, inner, rules, amounts), s.objective, min_rows=1, **goal)]
+    depths = tuple(d for d in (2, 3) if d <= s.max_conditions)
+    counted = conjunctions(inner, rules, columns, depths)
+    known = set(counted["when"]) if len(counted) else set()
+    found = [w for w in boosted if w not in known]
+    if found:
+        counted = pd.concat([counted, count_candidates(inner, rules, found)], ignore_index=True)
+    if len(counted):
+        ranked.append(score(_priced(replace(scan, candidates=counted), inner, rules, amounts), s.objective,
+                            min_rows=1, **goal))
+    out = pd.concat(ranked, ignore_index=True)
+    size = out["when"].map(lambda w: len(w) if isinstance(w, tuple) else 1) if "when" in out else 1
+    support = s.min_support or max(5, math.ceil(0.01 * scan.positives))
+    keep = (np.isfinite(out["objective"]) & improves(out, scan, s.objective, s.beta, s.min_recall, s.budget, amounts)
+            & (out["train_fired"] >= support) & (out["precision"].fillna(0) >= s.min_precision) & (size <= s.max_conditions))
+    return out[keep].sort_values(["objective", "train_tp"], ascending=[False, False], kind="stable")
+
+
+def _when(row) -> tuple[Condition, ...]:
+    when = row.get("when")
+    if isinstance(when, tuple):
+        return when
+    return (Condition(str(row["column"]), str(row["op"]), float(row["threshold"])),)
+
+
+def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSettings | None = None,
+                 progress=None, should_stop=None) -> SearchResult:
+    """A rule list for the rows ``rules`` leave undecided, by the search the module describes."""
+    s = (settings or SearchSettings()).check()
+    start_time = time.perf_counter()
+    label = split.native(split.positive)
+    start = rules if rules is not None else RuleSet(default=_native_default(split), target=split.target,
+                                                    positive=label)
+    goal = dict(objective=s.objective, beta=s.beta, min_recall=s.min_recall, budget=s.budget, money=s.money)
+    stopped, steps = "done", []
+    with validation_split(split, s.validation, s.seed) as inner:
+        boosted = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
+                                     depth=min(3, s.max_conditions), seed=s.seed) \
+            if s.boosted and s.max_conditions >= 2 else []
+        beam: list[tuple[float, RuleSet]] = [(-math.inf, start)]
+        met: list[RuleSet] = [start]
+        for depth in range(1, s.max_rules + 1):
+            children: dict[RuleSet, float] = {}
+            for _, state in beam:
+                if should_stop is not None and should_stop():
+                    stopped = "asked"
+                    break
+                if depth > 1 and time.perf_counter() - start_time > s.time_budget:  # the first step always runs
+                    stopped = "time"
+                    break
+                pool = _pool(inner, state, s, boosted)
+                taken = 0
+                for _, row in pool.iterrows():
+                    when = _when(row)
+                    child = state.add(Rule(when=when, then=label, name=describe(when)))
+                    if child not in children:
+                        children[child] = float(row["objective"])
+                        taken += 1
+                    if taken >= s.branch:
+                        break
+            if not children:
+                break
+            beam = sorted(((v, c) for c, v in children.items()), key=lambda vc: -vc[0])[:s.beam]
+            met += [c for _, c in beam]
+            steps.append(Step(depth, len(children), beam[0][0], time.perf_counter() - start_time))
+            if progress is not None:
+                progress(steps[-1])
+            if stopped != "done":
+                break
+        judged = [(side_value(inner, r, "test", **goal), r) for r in met]
+        best = max(v for v, _ in judged)
+        chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),
+                                   key=lambda vr: (len(vr[1].rules), -vr[0]))
+        chosen, chosen_value = _drop_unhelpful(inner, start, chosen, chosen_value, goal)
+        fit_value = side_value(inner, chosen, "train", **goal)
+    added = chosen.rules[len(start.rules):]
+    readable = readable_conditions(split, [r.when for r in added]) if added else []
+    final = start
+    for when in readable:
+        final = final.add(Rule(when=when, then=label, name=describe(when)))
+    return SearchResult(check_ruleset(final, split.dataset.schema), chosen_value, fit_value, len(met), stopped,
+                        time.perf_counter() - start_time, tuple(steps))
+
+
+def _drop_unhelpful(inner: Split, start: RuleSet, chosen: RuleSet, value: float, goal: dict):
+    """Drop, last first, each added rule whose removal does not lower the validation objective."""
+    k = len(chosen.rules) - 1
+    while k >= len(start.rules):
+        without = chosen.remove(k)
+        v = side_value(inner, without, "test", **goal)
+        if v >= value:
+            chosen, value = without, v
+        k -= 1
+    return chosen, value

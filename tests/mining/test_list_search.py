@@ -1,0 +1,117 @@
+"""The list search: its validation slice (train rows only, stratified, seeded), the exact counts of
+its candidates (against the numpy rule evaluator), the objective it judges lists by (against
+scikit-learn), determinism, the settings it honours, and stopping (time budget, a stop request)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import f1_score
+
+import studio
+from studio.errors import StudioError
+from studio.mining.boosted import boosted_candidates
+from studio.mining.listsearch import SearchSettings, _pool, search_rules
+from studio.mining.validation import side_value, validation_split
+from studio.rules import RuleSet
+from studio.runtime.pyeval import condition_mask, fired_index
+
+
+@pytest.fixture(scope="module")
+def shop_split():
+    rng = np.random.default_rng(11)
+    n = 6000
+    frame = pd.DataFrame({"amount": np.round(rng.gamma(2, 40, n), 2), "hour": rng.integers(0, 24, n),
+                          "shop": rng.choice(["web", "pos", "atm", "phone"], n, p=[0.4, 0.4, 0.15, 0.05]),
+                          "age": rng.integers(18, 90, n).astype(float)})
+    frame.loc[rng.random(n) < 0.05, "age"] = np.nan
+    risk = (0.02 + 0.5 * ((frame.amount > 150) & (frame.hour < 6)) + 0.3 * (frame.shop == "phone")
+            + 0.2 * ((frame.age > 75) & (frame.amount > 60)))
+    frame["fraud"] = (rng.random(n) < risk).astype(int)
+    return studio.Dataset.from_dataframe(frame).split("fraud", positive=1, seed=4)
+
+
+def rows_of(split, where: str) -> pd.DataFrame:
+    return split.dataset.con.execute(f"SELECT * FROM {split.table} WHERE {where} ORDER BY __rs_row").df()
+
+
+def test_the_validation_slice_holds_train_rows_only_stratified_and_seeded(shop_split):
+    outer_train = set(rows_of(shop_split, "__rs_test = 0")["__rs_row"])
+    outer_test = set(rows_of(shop_split, "__rs_test = 1")["__rs_row"])
+    with validation_split(shop_split, 0.25, seed=3) as inner:
+        fit, valid = rows_of(inner, "__rs_test = 0"), rows_of(inner, "__rs_test = 1")
+        table = inner.table
+        for label in shop_split.labels:
+            n = shop_split.counts["train"][label]
+            assert inner.counts["test"][label] == int(n * 0.25 + 0.5) == int((valid["__rs_label"] == label).sum())
+            assert inner.counts["train"][label] == n - inner.counts["test"][label]
+    assert set(fit["__rs_row"]) | set(valid["__rs_row"]) == outer_train
+    assert not (set(valid["__rs_row"]) & outer_test) and not (set(fit["__rs_row"]) & outer_test)
+    assert not set(fit["__rs_row"]) & set(valid["__rs_row"])
+    gone = shop_split.dataset.con.execute(
+        f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{table}'").fetchone()[0]
+    assert gone == 0  # the slice's table is dropped
+    with validation_split(shop_split, 0.25, seed=3) as again, validation_split(shop_split, 0.25, seed=4) as other:
+        assert list(rows_of(again, "__rs_test = 1")["__rs_row"]) == list(valid["__rs_row"])
+        assert list(rows_of(other, "__rs_test = 1")["__rs_row"]) != list(valid["__rs_row"])
+
+
+def test_every_candidate_is_counted_exactly_and_the_objective_is_sklearns(shop_split):
+    settings = SearchSettings(min_support=1)
+    start = RuleSet(default=0, target="fraud", positive=1).add(studio.rule(("shop", "in", ["phone"]), then=1))
+    with validation_split(shop_split, 0.25, seed=0) as inner:
+        boosted = boosted_candidates(inner, start)
+        pool = _pool(inner, start, settings, boosted)
+        fit = rows_of(inner, "__rs_test = 0")
+        undecided = fit[fired_index(fit, start.to_dict()) == -1]
+        positive = undecided["__rs_label"] == "1"
+        assert len(pool) > 20 and pool["when"].map(lambda w: isinstance(w, tuple)).any()
+        for _, row in pool.iterrows():
+            when = row["when"] if isinstance(row.get("when"), tuple) else \
+                (studio.Condition(row["column"], row["op"], float(row["threshold"])),)
+            mask = np.ones(len(undecided), bool)
+            for c in when:
+                mask &= condition_mask(undecided[c.column], c.op, c.value)
+            assert (row["train_fired"], row["train_tp"]) == (mask.sum(), (mask & positive).sum()), when
+        valid = rows_of(inner, "__rs_test = 1")
+        chosen = start.add(studio.rule(("amount", ">", 150.0), ("hour", "<", 6), then=1))
+        y = valid["__rs_label"] == "1"
+        pred = fired_index(valid, chosen.to_dict()) >= 0
+        assert side_value(inner, chosen, "test") == f1_score(y, pred)
+
+
+def test_the_search_is_deterministic_and_honours_its_settings(shop_split):
+    settings = SearchSettings(max_rules=3, max_conditions=2, min_precision=0.4, seed=5, time_budget=600)
+    first = search_rules(shop_split, settings=settings)
+    again = search_rules(shop_split, settings=settings)
+    assert first.rules == again.rules and first.validation == again.validation
+    assert 1 <= len(first.rules.rules) <= 3 and all(len(r.when) <= 2 for r in first.rules.rules)
+    assert first.stopped == "done" and first.steps and first.steps[0].depth == 1
+    with validation_split(shop_split, settings.validation, settings.seed) as inner:  # the same fit rows
+        assert side_value(inner, first.rules, "test") == pytest.approx(first.validation, abs=0.05)
+
+
+def test_a_search_stops_when_asked_or_out_of_time_with_the_best_list_so_far(shop_split):
+    asked = []
+
+    def stop_after_two():
+        asked.append(1)
+        return len(asked) > 2
+
+    stopped = search_rules(shop_split, settings=SearchSettings(max_rules=8, beam=1, time_budget=600),
+                           should_stop=stop_after_two)
+    assert stopped.stopped == "asked" and len(stopped.steps) == 2 and len(stopped.rules.rules) <= 2
+    late = search_rules(shop_split, settings=SearchSettings(time_budget=1e-9))  # the first step, no more
+    assert late.stopped == "time" and len(late.steps) == 1 and len(late.rules.rules) <= 1
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(max_rules=0), "max rules is a whole number of at least 1"),
+    (dict(max_conditions=1.5), "max conditions is a whole number"),
+    (dict(min_precision=2.0), "minimum precision is between 0 and 1"),
+    (dict(time_budget=float("nan")), "the time budget is a positive number"),
+    (dict(objective="accuracy"), "objective must be one of"),
+    (dict(validation=1.0), "the validation share is between 0 and 1"),
+])
+def test_bad_settings_are_refused_in_one_line(shop_split, bad, message):
+    with pytest.raises(StudioError, match=message):
+        search_rules(shop_split, settings=SearchSettings(**bad))
