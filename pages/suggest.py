@@ -1,5 +1,5 @@
-"""Suggest page: mined candidate rules for the rows the rules leave undecided, a greedily built rule
-list to prune, ruleminer-style templates with their metrics, and an ML baseline beside the rules."""
+"""Suggest page: mined candidate rules for the rows the rules leave undecided, a searched rule list
+to prune, ruleminer-style templates with their metrics, and an ML baseline beside the rules."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages.components.format import amount, code, fixed, literal, literal_table
 from pages.components.frame import page_session
+from pages.components.list_builder import DEFAULTS as LIST_DEFAULTS, list_builder
 from pages.components.proposal import clear, proposal_panel, propose, show_notices
 from studio.explore import figures
 from studio.mining.baseline import MODELS
@@ -26,8 +27,7 @@ PAGE = "suggest"
 # section live in session_state (the widgets are created without defaults), so they survive while
 # another section is shown.
 SETTINGS = {"suggest_objective": "f1", "suggest_beta": 1.0, "suggest_min_recall": 0.5, "suggest_min_rows": 5,
-            "suggest_budget": 2.0,
-            "suggest_list_size": 8, "suggest_templates": '{".*"} <= quantile(0.01)\n{".*"} > quantile(0.99)',
+            "suggest_budget": 2.0, **LIST_DEFAULTS, "suggest_templates": '{".*"} <= quantile(0.01)\n{".*"} > quantile(0.99)',
             "suggest_template_sort": "lift", "suggest_model": MODELS[0], "suggest_model_threshold": 0.5}
 for key, default in SETTINGS.items():
     st.session_state[key] = st.session_state.get(key, default)
@@ -147,58 +147,7 @@ if section == SECTIONS[0]:
 # ---------------------------------------------------------------- rule list
 elif section == SECTIONS[1]:
     with table_col:
-        params = objective_controls()
-        n_max = st.slider("At most this many new rules", 1, 8, key="suggest_list_size")
-        st.caption("Greedy: each step adds the candidate that most improves the objective of the whole list on "
-                   "train, and stops when nothing improves it. Untick what you do not want; the test columns "
-                   "judge the list as you prune it.")
-        if f"{PAGE}_notice" in st.session_state:
-            st.success(st.session_state.pop(f"{PAGE}_notice"))
-        if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):
-            st.session_state["suggest_list_for"] = (s.rules, n_max, params["objective"], params["beta"],
-                                                    params["min_rows"], params["min_recall"], params["budget"],
-                                                    money)
-        asked = st.session_state.get("suggest_list_for")
-        if asked is not None and asked[0] != s.rules:
-            st.info("The rules changed since the list was built: build it again for the rules as they are now.")
-        elif asked is not None:
-            with st.spinner("Building the list…"):
-                built = ex.rule_list(*asked)
-            new = list(built.rules[len(s.rules.rules):])
-            if not new:
-                st.info("No candidate improves the list on train.")
-            else:
-                keep = []
-                for i, rule in enumerate(new):
-                    keep.append(st.checkbox(f"**{i + 1}.** {code(rule.name or rule.describe())}", value=True,
-                                            key=f"suggest_keep_{rules_key}_{i}_{hash(rule) & 0xffff}"))
-                kept = [r for r, k in zip(new, keep) if k]
-                candidate = s.rules
-                for r in kept:
-                    candidate = candidate.add(r)
-                now, then = s.evaluation(), s.evaluation(candidate)
-                rows = []
-                for name, ev in (("current rules", now), (f"with the {len(kept)} kept rules", then)):
-                    for side in ("train", "test"):
-                        m = ev.sides[side].metrics.positive
-                        rows.append({"rules": name, "side": side, "precision": fixed(m.precision),
-                                     "recall": fixed(m.recall), "F1": fixed(m.f1)})
-                st.table(pd.DataFrame(rows).set_index(["rules", "side"]))
-                per_rule = then.test.rules[len(s.rules.rules):]
-                if per_rule:
-                    st.markdown("Each kept rule on **test**, where it decides (after the rules above it):")
-                    st.table(literal_table(pd.DataFrame({"rule": [r.describe() for r in kept],
-                                           "rows": [f"{x.fired:,}" for x in per_rule],
-                                           "precision": [fixed(x.precision) for x in per_rule],
-                                           "positives caught": [f"{x.positives:,}" for x in per_rule]})))
-
-                def add_kept(rules=candidate, n=len(kept)):
-                    s.apply(rules)
-                    st.session_state.pop("suggest_list_for", None)
-                    st.session_state[f"{PAGE}_notice"] = f"Added {n} rules from the built list."
-
-                st.button(f"Add the {len(kept)} kept rules", disabled=not kept, on_click=add_kept,
-                          key="suggest_add_list", icon=":material/playlist_add:")
+        list_builder(s, ex, objective_controls(), rules_key, money, PAGE)
 
 # ---------------------------------------------------------------- templates
 elif section == SECTIONS[2]:

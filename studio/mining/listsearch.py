@@ -81,11 +81,13 @@ class SearchSettings:
 
 @dataclass(frozen=True)
 class Step:
-    """Where the search is: the lists of ``depth`` new rules met, the best so far on the fit rows."""
+    """Where the search is: the lists of ``depth`` new rules met, the best of them on the fit rows
+    (``best``: its raw thresholds; :func:`rounded` writes them as a person would)."""
     depth: int
     lists: int
     best_fit: float
     elapsed: float
+    best: RuleSet | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
                 break
             beam = sorted(((v, c) for c, v in children.items()), key=lambda vc: -vc[0])[:s.beam]
             met += [c for _, c in beam]
-            steps.append(Step(depth, len(children), beam[0][0], time.perf_counter() - start_time))
+            steps.append(Step(depth, len(children), beam[0][0], time.perf_counter() - start_time, beam[0][1]))
             if progress is not None:
                 progress(steps[-1])
             if stopped != "done":
@@ -182,13 +184,18 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
                                    key=lambda vr: (len(vr[1].rules), -vr[0]))
         chosen, chosen_value = _drop_unhelpful(inner, start, chosen, chosen_value, goal)
         fit_value = side_value(inner, chosen, "train", **goal)
-    added = chosen.rules[len(start.rules):]
-    readable = readable_conditions(split, [r.when for r in added]) if added else []
-    final = start
-    for when in readable:
-        final = final.add(Rule(when=when, then=label, name=describe(when)))
-    return SearchResult(check_ruleset(final, split.dataset.schema), chosen_value, fit_value, len(met), stopped,
+    return SearchResult(rounded(split, start, chosen), chosen_value, fit_value, len(met), stopped,
                         time.perf_counter() - start_time, tuple(steps))
+
+
+def rounded(split: Split, start: RuleSet, rules: RuleSet) -> RuleSet:
+    """``rules`` (``start`` and the rules the search added) with the added rules' thresholds written
+    as the shortest decimals that keep the same train rows, each named after its conditions."""
+    added = rules.rules[len(start.rules):]
+    final = start
+    for when, rule in zip(readable_conditions(split, [r.when for r in added]) if added else [], added):
+        final = final.add(Rule(when=when, then=rule.then, name=describe(when)))
+    return check_ruleset(final, split.dataset.schema)
 
 
 def _drop_unhelpful(inner: Split, start: RuleSet, chosen: RuleSet, value: float, goal: dict):

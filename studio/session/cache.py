@@ -22,6 +22,7 @@ from ..explore.ranking import Separation, default_columns, separation
 from ..explore.sample import DEFAULT_NEGATIVES, Sample, train_sample
 from ..explore.views import Histogram, ThresholdCurve, class_histogram, outcomes, threshold_curve
 from ..mining.baseline import disagreements, fit_baseline
+from ..mining.listsearch import SearchResult, SearchSettings, search_rules
 from ..mining.search import greedy_rules, suggestions
 from ..mining.templates import template_metrics
 from ..rules.model import RuleSet
@@ -99,6 +100,12 @@ class SplitCache:
         return self.memo(("rule list", rules, max_rules, objective, beta, min_rows, min_recall, budget, money),
                          lambda: greedy_rules(self.split, rules, max_rules, objective, beta, min_rows,
                                               min_recall=min_recall, budget=budget, money=money))
+
+    def searched_list(self, rules: RuleSet, settings: SearchSettings, progress=None) -> SearchResult:
+        """The list search's result for ``rules`` and ``settings`` (``progress`` hears each step of a
+        search that runs; a result kept from before has none)."""
+        return self.memo(("searched list", rules, settings),
+                         lambda: search_rules(self.split, rules, settings, progress=progress))
 
     def templates(self, texts: tuple[str, ...], rules: RuleSet):
         return self.memo(("templates", texts, rules), lambda: template_metrics(self.split, list(texts), rules))

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 import studio
 from studio import mining
 from studio.mining.baseline import disagreements, fit_baseline
+from studio.mining.listsearch import SearchSettings, search_rules
 from studio.rules import Condition
 from studio.mining.templates import template_metrics
 from studio.session.workspace import Workspace
@@ -90,11 +91,15 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     at.session_state["suggest_section"] = "Build a rule list"
     at.run()
     at.slider(key="suggest_list_size").set_value(4).run()
+    at.number_input(key="suggest_list_seconds").set_value(300).run()  # a budget it does not reach
     at.button(key="suggest_build").click().run()
     assert not at.exception, at.exception
-    built = mining.greedy_rules(credit_split, max_rules=4)
+    found = search_rules(credit_split, settings=SearchSettings(max_rules=4, min_support=5, time_budget=300))
+    built = found.rules
+    assert any(f"{found.lists} lists met in" in c.value and "searched to the end" in c.value for c in at.caption)
     boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
-    assert len(boxes) == len(built.rules) >= 3
+    assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in built.rules]
+    assert len(boxes) >= 2
     boxes[1].uncheck().run()
     kept = [r for i, r in enumerate(built.rules) if i != 1]
     next(b for b in at.button if b.key == "suggest_add_list").click().run()
@@ -102,6 +107,27 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     rules = Workspace("suggest2", workspace).load_rules(RULES_KEY)
     assert list(rules.rules) == kept
     headline_matches(at, rules, credit_split)
+
+
+def test_a_stopped_search_shows_the_best_list_so_far(workspace, credit_split):
+    from studio.mining.listsearch import Step, rounded
+
+    at = suggest("stop1")
+    at.session_state["suggest_section"] = "Build a rule list"
+    at.run()
+    s = at.session_state["studio"]
+    settings = SearchSettings(max_rules=8, min_support=5, time_budget=8.0)
+    asked = (s.rules, "search", settings)
+    partial = s.rules.add(studio.rule(("V14", "<=", -4.2831), then=1)).add(studio.rule(("V12", "<=", -5.19), then=1))
+    at.session_state["suggest_list_for"] = asked  # as a click on Stop leaves it: the search cut short at step 2
+    at.session_state["suggest_list_stopped"] = asked
+    at.session_state["suggest_list_partial"] = (asked, Step(2, 4, 0.7, 3.2, partial))
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Stopped after step 2 (3.2 s): the best list so far" in c.value for c in at.caption)
+    boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
+    expected = rounded(credit_split, s.rules, partial)
+    assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in expected.rules]
 
 
 def test_recall_within_an_alert_budget_ranks_the_table_and_builds_the_list(workspace, credit_split):
@@ -115,6 +141,7 @@ def test_recall_within_an_alert_budget_ranks_the_table_and_builds_the_list(works
     at.session_state["suggest_section"] = "Build a rule list"
     at.run()
     at.slider(key="suggest_list_size").set_value(4).run()
+    at.radio(key="suggest_list_how").set_value("greedy").run()
     at.button(key="suggest_build").click().run()
     assert not at.exception, at.exception
     built = mining.greedy_rules(credit_split, max_rules=4, objective="recall_in_budget", budget=3.0)
@@ -146,9 +173,13 @@ def test_money_objectives_rank_the_table_and_show_amounts_beside(workspace, cred
     at.session_state["suggest_section"] = "Build a rule list"
     at.run()
     at.slider(key="suggest_list_size").set_value(3).run()
+    at.slider(key="suggest_list_conditions").set_value(2).run()
+    at.number_input(key="suggest_list_seconds").set_value(300).run()
     at.button(key="suggest_build").click().run()
     assert not at.exception, at.exception
-    built = mining.greedy_rules(credit_split, max_rules=3, objective="net_benefit", money=settings)
+    built = search_rules(credit_split, settings=SearchSettings(max_rules=3, max_conditions=2, objective="net_benefit",
+                                                               money=settings, min_support=5, time_budget=300)).rules
+    assert built.rules and all(len(r.when) <= 2 for r in built.rules)
     boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
     assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in built.rules]
 
