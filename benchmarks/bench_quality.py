@@ -92,14 +92,15 @@ def run_table(table, where) -> dict:
           f"{tr:,} / {te:,} positives in train / test")
     print(f"  {'learner':<26} {'prec':>6} {'recall':>6} {'F1':>6}  {'rules':>5} {'conds':>5} {'fit s':>8}  train F1")
     results = {}
-    for label, rules, seconds in (("studio list (search)", found.rules, took),
-                                  ("studio greedy walk", greedy, greedy_took)):
+    for label, rules, seconds, note in (("studio list (search)", found.rules, took,
+                                         f"{found.lists} lists, {found.stopped}"),
+                                        ("studio greedy walk", greedy, greedy_took, "")):
         pred = np.asarray(fired_index(frame.loc[test], rules.to_dict()) >= 0)
         ev = studio.evaluate(split, rules)
         assert abs(f1_score(y[test], pred) - ev.test.metrics.positive.f1) < 1e-12  # two evaluations agree
         results[label] = (f1_score(y[test], pred), ev.train.metrics.positive.f1)
         print(line(label, y[test], pred, len(rules.rules), sum(len(r.when) for r in rules.rules), seconds,
-                   ev.train.metrics.positive.f1))
+                   ev.train.metrics.positive.f1, note))
     for name, (make, interpretable) in peers().items():
         r = run_peer(name, make, interpretable, Xtr, y[~test], Xte)
         results[name] = (float("nan") if r.error else f1_score(y[test], r.test_pred), r.train_f1, interpretable)

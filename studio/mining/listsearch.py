@@ -134,51 +134,61 @@ def _when(row) -> tuple[Condition, ...]:
     return (Condition(str(row["column"]), str(row["op"]), float(row["threshold"])),)
 
 
+def _beam(fit: Split, start: RuleSet, s: SearchSettings, boosted: list, depths: int, out_of_time, progress=None,
+          should_stop=None) -> tuple[list[tuple[float, RuleSet]], list[Step], str]:
+    """The beam search on the train side of ``fit`` for up to ``depths`` new rules: every list kept in
+    the beam on the way (with its objective on those rows), the steps, and why it ended."""
+    label = fit.native(fit.positive)
+    beam: list[tuple[float, RuleSet]] = [(-math.inf, start)]
+    met, steps, stopped, began = [(-math.inf, start)], [], "done", time.perf_counter()
+    for depth in range(1, depths + 1):
+        children: dict[RuleSet, float] = {}
+        for _, state in beam:
+            if should_stop is not None and should_stop():
+                stopped = "asked"
+                break
+            if depth > 1 and out_of_time():  # the first step always runs
+                stopped = "time"
+                break
+            taken = 0
+            for _, row in _pool(fit, state, s, boosted).iterrows():
+                when = _when(row)
+                child = state.add(Rule(when=when, then=label, name=describe(when)))
+                if child not in children:
+                    children[child] = float(row["objective"])
+                    taken += 1
+                if taken >= s.branch:
+                    break
+        if not children:
+            break
+        beam = sorted(((v, c) for c, v in children.items()), key=lambda vc: -vc[0])[:s.beam]
+        met += beam
+        steps.append(Step(depth, len(children), beam[0][0], time.perf_counter() - began, beam[0][1]))
+        if progress is not None:
+            progress(steps[-1])
+        if stopped != "done":
+            break
+    return met, steps, stopped
+
+
 def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSettings | None = None,
                  progress=None, should_stop=None) -> SearchResult:
     """A rule list for the rows ``rules`` leave undecided, by the search the module describes."""
     s = (settings or SearchSettings()).check()
     start_time = time.perf_counter()
-    label = split.native(split.positive)
     start = rules if rules is not None else RuleSet(default=_native_default(split), target=split.target,
-                                                    positive=label)
+                                                    positive=split.native(split.positive))
     goal = dict(objective=s.objective, beta=s.beta, min_recall=s.min_recall, budget=s.budget, money=s.money)
-    stopped, steps = "done", []
+
+    def out_of_time() -> bool:
+        return time.perf_counter() - start_time > s.time_budget
+
     with validation_split(split, s.validation, s.seed) as inner:
         boosted = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
                                      depth=min(3, s.max_conditions), seed=s.seed) \
             if s.boosted and s.max_conditions >= 2 else []
-        beam: list[tuple[float, RuleSet]] = [(-math.inf, start)]
-        met: list[RuleSet] = [start]
-        for depth in range(1, s.max_rules + 1):
-            children: dict[RuleSet, float] = {}
-            for _, state in beam:
-                if should_stop is not None and should_stop():
-                    stopped = "asked"
-                    break
-                if depth > 1 and time.perf_counter() - start_time > s.time_budget:  # the first step always runs
-                    stopped = "time"
-                    break
-                pool = _pool(inner, state, s, boosted)
-                taken = 0
-                for _, row in pool.iterrows():
-                    when = _when(row)
-                    child = state.add(Rule(when=when, then=label, name=describe(when)))
-                    if child not in children:
-                        children[child] = float(row["objective"])
-                        taken += 1
-                    if taken >= s.branch:
-                        break
-            if not children:
-                break
-            beam = sorted(((v, c) for c, v in children.items()), key=lambda vc: -vc[0])[:s.beam]
-            met += [c for _, c in beam]
-            steps.append(Step(depth, len(children), beam[0][0], time.perf_counter() - start_time, beam[0][1]))
-            if progress is not None:
-                progress(steps[-1])
-            if stopped != "done":
-                break
-        judged = [(side_value(inner, r, "test", **goal), r) for r in met]
+        met, steps, stopped = _beam(inner, start, s, boosted, s.max_rules, out_of_time, progress, should_stop)
+        judged = [(side_value(inner, r, "test", **goal), r) for _, r in met]
         best = max(v for v, _ in judged)
         chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),
                                    key=lambda vr: (len(vr[1].rules), -vr[0]))
