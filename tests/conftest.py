@@ -28,6 +28,18 @@ def tutorial_rules():
     return studio.RuleSet.from_dict(TUTORIAL_RULES)
 
 
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session (one for the whole run: it takes seconds to start)."""
+    pytest.importorskip("pyspark", reason="the test command installs pyspark")
+    from pyspark.sql import SparkSession
+    session = (SparkSession.builder.master("local[1]").appName("rule-studio-tests")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
+               .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate())
+    yield session
+    session.stop()
+
+
 @pytest.fixture
 def rules_file(tmp_path):
     def write(data, name="rules.json"):

@@ -103,6 +103,18 @@ def _split_arguments(parser) -> None:
     parser.add_argument("--test-size", type=_fraction, default=None,
                         help="held-out fraction (default 0.5; 0.3 for a time split)")
     parser.add_argument("--seed", type=_seed, default=0, help="split seed (default 0)")
+    parser.add_argument("--key", metavar="COLUMN",
+                        help="rank the rows by md5(seed:COLUMN) within each class instead of their order in the "
+                             "file (a unique whole-number or text column): the same split in DuckDB and Spark")
+
+
+def _engine_arguments(parser) -> None:
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="where the rows are read and counted (default duckdb; spark needs pyspark)")
+    parser.add_argument("--table", help="with --engine spark: a Spark table instead of a file")
+    parser.add_argument("--master", default="local[*]", help="with --engine spark: Spark master URL "
+                                                              "(default local[*], a local session)")
+    parser.add_argument("--remote", help="with --engine spark: a Spark Connect address (sc://host:port)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     bundled = ", ".join(BUNDLED)
 
     ev = sub.add_parser("evaluate", help="metrics of a rule set on train, test and all rows")
-    ev.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    ev.add_argument("data", nargs="?", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
+    _engine_arguments(ev)
     _missing_argument(ev)
     ev.add_argument("--rules", required=True, help="rule file (JSON, format rule-studio/1)")
     ev.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
@@ -187,7 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     sc = sub.add_parser("score", help="add prediction and fired-rule columns to every row of a file")
-    sc.add_argument("data", help="a CSV or Parquet file")
+    sc.add_argument("data", nargs="?", help="a CSV or Parquet file")
+    _engine_arguments(sc)
+    sc.add_argument("--partition-by", nargs="+", metavar="COLUMN",
+                    help="with --engine spark: Parquet folders by these columns")
     _missing_argument(sc)
     sc.add_argument("--rules", required=True, help="rule file (JSON)")
     sc.add_argument("--out", required=True, help="output file, .csv or .parquet")

@@ -26,6 +26,7 @@ from ..mining.templates import template_metrics
 from ..rules.model import RuleSet
 from ..rules.validate import check_ruleset
 from ..runtime.scoring import score_file
+from .spark_commands import evaluate_on_spark, score_on_spark
 
 
 def _schema_of(data: str | None, missing=()):
@@ -108,7 +109,7 @@ def _split_for(args, rules: RuleSet | None):
     if order is not None and args.gap:
         order = replace(order, gap=args.gap)
     test_size = args.test_size if args.test_size is not None else (0.5 if order is None else 0.3)
-    return dataset.split(target, positive=positive, test_size=test_size, seed=args.seed, by_time=order)
+    return dataset.split(target, positive=positive, test_size=test_size, seed=args.seed, by_time=order, key=args.key)
 
 
 def _records(frame) -> str:
@@ -175,6 +176,9 @@ def _suggest(args) -> str:
 
 
 def _evaluate(args) -> str:
+    if args.engine == "spark":
+        return evaluate_on_spark(args)
+    _duckdb_only(args)
     rules = RuleSet.load(args.rules)
     split = _split_for(args, rules)
     problems = label_problems(rules, split)
@@ -202,7 +206,20 @@ def _evaluate(args) -> str:
     return "\n\n".join(parts + ([render_backtest(periods)] if periods is not None else []))
 
 
+def _duckdb_only(args) -> None:
+    """The options that name Spark things, refused without --engine spark; the data, required."""
+    for name in ("table", "remote", "partition_by"):
+        if getattr(args, name, None):
+            raise StudioError(f"--{name.replace('_', '-')} goes with --engine spark")
+    if not args.data:
+        raise StudioError("give the data: a CSV or Parquet file" + (", or a bundled dataset"
+                                                                   if args.command == "evaluate" else ""))
+
+
 def _score(args) -> str:
+    if args.engine == "spark":
+        return score_on_spark(args)
+    _duckdb_only(args)
     rules = RuleSet.load(args.rules)
     try:
         same = Path(args.out).resolve() == Path(args.data).resolve()

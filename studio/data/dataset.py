@@ -185,12 +185,14 @@ class Dataset:
         with self.lock:
             return self.con.execute(sql, params or []).df()
 
-    def split(self, target: str, positive=None, test_size: float = 0.5, seed: int = 0, by_time=None):
+    def split(self, target: str, positive=None, test_size: float = 0.5, seed: int = 0, by_time=None,
+              key: str | None = None):
         """Make the held-out split (see :func:`studio.data.split.make_split`; ``by_time``: a
-        :class:`~studio.data.split.TimeOrder`, or a column name for the default cutoff)."""
+        :class:`~studio.data.split.TimeOrder`, or a column name for the default cutoff; ``key``: a
+        column that ranks the rows instead of their order in the file)."""
         if isinstance(by_time, str):
             by_time = TimeOrder(by_time)
-        return make_split(self, target, positive=positive, test_size=test_size, seed=seed, by_time=by_time)
+        return make_split(self, target, positive=positive, test_size=test_size, seed=seed, by_time=by_time, key=key)
 
     def close(self) -> None:
         """Stop whatever runs on the connection (a background computation, say), then close it."""

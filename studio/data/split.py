@@ -79,6 +79,7 @@ class Split:
     id: int = 0
     cache: dict = field(default_factory=dict, repr=False)
     time: TimeOrder | None = None  # an out-of-time split (its cutoff resolved), or None: random, stratified
+    key: str | None = None         # a random split ranked by md5(seed:key) rather than by row number
 
     @property
     def table(self) -> str:
@@ -100,13 +101,37 @@ class Split:
         tr, te = sum(self.counts["train"].values()), sum(self.counts["test"].values())
         if self.time is not None:
             return f"{tr:,} train / {te:,} test rows ({self.time.describe()})"
-        return f"{tr:,} train / {te:,} test rows (test fraction {self.test_size:g}, seed {self.seed})"
+        by = f", by key {self.key}" if self.key else ""
+        return f"{tr:,} train / {te:,} test rows (test fraction {self.test_size:g}, seed {self.seed}{by})"
+
+
+KEY_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+             "VARCHAR")
+
+
+def check_key(dataset: "Dataset", key: str, target: str) -> None:
+    """A split key is a whole-number or text column, not the target, with no NULL and no repeat
+    (engines without a row order then draw the same split from it)."""
+    schema = dataset.schema
+    if key not in schema:
+        raise DataError(f"unknown key column {key!r}{schema.suggest(key)}")
+    if key == target:
+        raise DataError(f"the key {key!r} is the target")
+    if schema.type_of(key).upper() not in KEY_TYPES:
+        raise DataError(f"the key {key!r} is {schema.type_of(key)}: a key is a whole number or a text")
+    k = column(key).sql("duckdb")
+    nulls, repeats = dataset.con.execute(f"SELECT count(*) - count({k}), count({k}) - count(DISTINCT {k}) "
+                                         f"FROM {TABLE}").fetchone()
+    if nulls or repeats:
+        what = f"{nulls:,} rows without a key" if nulls else f"{repeats:,} repeated values"
+        raise DataError(f"the key {key!r} must name every row once: it has {what}")
 
 
 def make_split(dataset: "Dataset", target: str, positive=None, test_size: float = 0.5, seed: int = 0,
-               by_time: TimeOrder | None = None) -> Split:
+               by_time: TimeOrder | None = None, key: str | None = None) -> Split:
     """Store a stratified, seeded split of ``dataset`` on ``target`` (or, ``by_time``, an out-of-time
-    one); positive defaults to the minority class."""
+    one); positive defaults to the minority class. Within each class the rows are ranked by
+    ``md5(seed:row number)``, or with ``key`` by ``md5(seed:key)`` (the same split in any engine)."""
     if not 0.0 < float(test_size) < 1.0:
         raise DataError(f"test fraction must be between 0 and 1, got {test_size}")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -137,18 +162,24 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
     held_out = [int(count[l] * fraction + Decimal("0.5")) for l in labels]  # rounded half up, exactly
     split_id = next(_ids)
     table = split_table(split_id)
+    if by_time is not None and key is not None:
+        raise DataError("a split by time takes no key")
+    if key is not None:
+        with dataset.lock:
+            check_key(dataset, key, target)
     if by_time is not None:
         return _time_split(dataset, target, positive_label, labels, label_sql, float(test_size), seed, by_time,
                            split_id)
+    key_sql = "rowid" if key is None else column(key).sql("duckdb")
     # Rank on the two key columns only, then join every column back: sorting wide rows is slow.
     sql = f"""
         CREATE TABLE {table} AS
         WITH keys AS (
-            SELECT rowid AS __rs_row, {label_sql} AS __rs_label FROM {TABLE}
+            SELECT rowid AS __rs_row, {label_sql} AS __rs_label, {key_sql} AS __rs_key FROM {TABLE}
         ), ranked AS (
             SELECT __rs_row, __rs_label,
                 row_number() OVER (PARTITION BY __rs_label
-                                   ORDER BY md5(? || __rs_row::VARCHAR), __rs_row) AS __rs_rank,
+                                   ORDER BY md5(? || CAST(__rs_key AS VARCHAR)), __rs_key) AS __rs_rank,
             FROM keys WHERE __rs_label IS NOT NULL
         )
         SELECT d.*, r.__rs_row, r.__rs_label,
@@ -160,7 +191,7 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
     with dataset.lock:
         counts, excluded = _store(dataset, table, labels, sql, [seed_prefix, labels, held_out, labels])
     return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
-                 test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id)
+                 test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id, key=key)
 
 
 def _store(dataset: "Dataset", table: str, labels: list[str], sql: str, params: list):

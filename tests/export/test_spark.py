@@ -10,17 +10,6 @@ from studio.rules import Condition, Polygon, rule
 from studio.runtime.scoring import scoring_select
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="the test command installs pyspark")
-    from pyspark.sql import SparkSession
-    session = (SparkSession.builder.master("local[1]").appName("rule-studio-tests")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
-               .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate())
-    yield session
-    session.stop()
-
-
 def studio_answer(frame, rules):
     data = studio.Dataset.from_dataframe(frame)
     sql = scoring_select(rules, data.schema, "data") + " ORDER BY rowid"
