@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages.components.backtest_panel import backtest_panel
 from pages.components.drill_panel import drill_panel
+from pages.components.full_check_panel import full_check_panel
 from pages.components.versions_panel import versions_panel
 from pages.components.condition_editor import Labels, condition_widgets, form_state
 from pages.components.format import code, literal, literal_table, money_change, pct
@@ -282,3 +283,4 @@ if rules.rules:
 
 st.markdown("**Versions**: keep the rule list under a name; compare two versions, rule by rule and row by row")
 versions_panel(s)
+full_check_panel(s)

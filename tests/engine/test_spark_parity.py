@@ -2,6 +2,7 @@
 and the whole report, equal exactly, with NULLs, odd column names, text labels and missing labels."""
 
 import json
+import time
 
 import numpy as np
 import pandas as pd
@@ -120,3 +121,19 @@ def test_the_cli_evaluates_and_scores_on_spark_as_on_duckdb(spark, tmp_path, cap
     assert main(["evaluate", "--engine", "spark", "--master", "local[1]", "--table", "no_such_table",
                  "--rules", str(rules), "--key", "tx id"]) == 2
     assert "Spark has no table 'no_such_table'" in capsys.readouterr().err
+
+
+def test_the_full_data_check_runs_on_a_spark_table(spark):
+    from studio.engine.full_check import FullSource, start_check
+
+    data = frame(900, seed=12)
+    spark_frame(spark, data).createOrReplaceTempView("full_transactions")
+    job = start_check(FullSource("spark", "full_transactions", "tx id"), RULES, "label", "fraud", 0.5, 0)
+    for _ in range(1200):  # waits for the background check to end; nothing is timed
+        if job.done:
+            break
+        time.sleep(0.1)
+    assert job.error is None, job.error
+    expected = studio.evaluate(studio.Dataset.from_dataframe(data).split("label", positive="fraud", key="tx id"),
+                               RULES).to_dict()
+    assert job.report.to_dict()["test"] == expected["test"] and job.report.to_dict()["all"] == expected["all"]

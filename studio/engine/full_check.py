@@ -1,0 +1,105 @@
+"""The rules checked on the full data: a larger source the server is configured with — a Parquet or
+CSV file read by DuckDB, or a Spark table — evaluated in the background with the same split rule (a
+key column: ``md5(seed:key)`` within each class), its figures and the time they took.
+
+Configured by whoever runs the studio, never by the browser: ``RULE_STUDIO_FULL_DATA`` (a file path,
+or ``spark:TABLE``), ``RULE_STUDIO_FULL_KEY`` (the key column) and, for Spark,
+``RULE_STUDIO_SPARK_MASTER`` (default ``local[*]``) or ``RULE_STUDIO_SPARK_REMOTE`` (Spark Connect)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+from ..errors import StudioError
+from ..rules.model import RuleSet
+
+FULL_DATA, FULL_KEY = "RULE_STUDIO_FULL_DATA", "RULE_STUDIO_FULL_KEY"
+
+
+@dataclass(frozen=True)
+class FullSource:
+    kind: str     # "duckdb" or "spark"
+    where: str    # the file, or the Spark table
+    key: str
+
+    def describe(self) -> str:
+        return f"Spark table {self.where}" if self.kind == "spark" else os.path.basename(self.where)
+
+
+def configured_source() -> FullSource | None:
+    """The full data the server names, or None; a configuration that cannot work says why."""
+    where, key = os.environ.get(FULL_DATA, "").strip(), os.environ.get(FULL_KEY, "").strip()
+    if not where:
+        return None
+    if not key:
+        raise StudioError(f"{FULL_DATA} is set but {FULL_KEY} is not: the full data is split by a key column")
+    if where.startswith("spark:"):
+        return FullSource("spark", where[len("spark:"):], key)
+    if not os.path.isfile(where):
+        raise StudioError(f"{FULL_DATA} names {where!r}, which is not a file")
+    return FullSource("duckdb", where, key)
+
+
+def spark_session():
+    from pyspark.sql import SparkSession
+    builder = SparkSession.builder.appName("rule-studio")
+    remote = os.environ.get("RULE_STUDIO_SPARK_REMOTE")
+    builder = builder.remote(remote) if remote else builder.master(os.environ.get("RULE_STUDIO_SPARK_MASTER",
+                                                                                  "local[*]"))
+    return builder.getOrCreate()
+
+
+def check(source: FullSource, rules: RuleSet, target: str, positive, test_size: float, seed: int):
+    """The rules' report on the full data (an :class:`~studio.engine.results.Evaluation`)."""
+    if source.kind == "spark":
+        try:
+            from .spark import evaluate_spark
+            spark = spark_session()
+        except ImportError:
+            raise StudioError("checking on Spark needs pyspark installed on the server") from None
+        return evaluate_spark(spark, source.where, rules, key=source.key, target=target, positive=positive,
+                              test_size=test_size, seed=seed)
+    from ..data.bundled import load
+    from .evaluate import evaluate
+    data = load(source.where)
+    split = data.split(target, positive=positive, test_size=test_size, seed=seed, key=source.key)
+    return evaluate(split, rules)
+
+
+@dataclass
+class FullCheck:
+    """One check, running or done."""
+    rules: RuleSet
+    source: FullSource
+    started: float = field(default_factory=time.perf_counter)
+    seconds: float | None = None   # how long it took, once done
+    report: object = None
+    error: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.seconds is not None
+
+    def elapsed(self) -> float:
+        return self.seconds if self.done else time.perf_counter() - self.started
+
+
+def start_check(source: FullSource, rules: RuleSet, target: str, positive, test_size: float, seed: int) -> FullCheck:
+    """Run :func:`check` in a background thread; the returned record fills in when it ends."""
+    job = FullCheck(rules, source)
+
+    def run() -> None:
+        try:
+            job.report = check(source, rules, target, positive, test_size, seed)
+        except StudioError as err:
+            job.error = str(err)
+        except Exception as err:  # the engine's own failure, said in one line
+            job.error = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:300] if str(err).strip() else ''}"
+        finally:
+            job.seconds = time.perf_counter() - job.started
+
+    threading.Thread(target=run, name="full-data-check", daemon=True).start()
+    return job
