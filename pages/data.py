@@ -67,7 +67,18 @@ def read_again() -> None:
     """The current file read again with the markers chosen (an upload's entry keeps them)."""
     open_source(s.source, s.dataset.label, s.source_name, s.choice)
     if any(u["path"] == Path(s.source) for u in uploads_of(s.workspace, uploads_dir())):
-        record_upload(s.workspace, s.source_name or Path(s.source).name, Path(s.source), s.dataset.missing)
+        say_dropped(record_upload(s.workspace, s.source_name or Path(s.source).name, Path(s.source),
+                                  s.dataset.missing))
+
+
+def say_dropped(dropped: list[dict]) -> None:
+    """Tell which uploads the workspace's list let go of to stay within its size."""
+    if dropped:
+        names = ", ".join(literal(d.get("name", "?")) for d in dropped[:3]) + (" …" if len(dropped) > 3 else "")
+        gone = sum(bool(d.get("deleted")) for d in dropped)
+        st.session_state["data_notice"] = (st.session_state.get("data_notice", "") + f" The list of uploads is full: "
+                                           f"{len(dropped)} oldest taken off ({names}); {gone} of their files deleted, "
+                                           "the rest still used by a workspace.")
 
 
 def open_bundled() -> None:
@@ -86,7 +97,7 @@ def open_upload() -> None:
         return
     open_source(path, upload.name, name=upload.name)
     if s.source == str(path):  # opened: kept in the workspace's list, with the markers it was read with
-        record_upload(s.workspace, upload.name, path, s.dataset.missing)
+        say_dropped(record_upload(s.workspace, upload.name, path, s.dataset.missing))
 
 
 def open_path() -> None:

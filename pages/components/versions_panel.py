@@ -75,7 +75,11 @@ def _panel(s: StudioSession) -> None:
         s.apply(a)
         st.rerun(scope="app")
     if r2.button("Delete A", key="version_delete", icon=":material/delete:"):
-        store.delete(first)
+        try:
+            store.delete(first)
+        except StudioError as err:
+            st.error(f"{literal(first)} was not deleted: {err}.")
+            return
         st.session_state.pop("versions_a", None)
         st.rerun(scope="fragment")
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..errors import DataError, RuleSetError
-from ..rules.limits import MAX_FILE_BYTES
 from ..rules.model import RuleSet
 from .workspace import Workspace, _read_json, locked, slug, write_atomically
 
 MAX_VERSIONS = 100
+MAX_VERSIONS_BYTES = 20_000_000  # the file of one dataset's versions
 MAX_NAME = 80
 
 
@@ -44,10 +44,24 @@ class Versions:
     def __init__(self, workspace: Workspace, key: str):
         self.path = workspace.path / "versions" / f"{slug(key)}.json"
 
-    def _entries(self) -> list[dict]:
-        data = _read_json(self.path, MAX_FILE_BYTES * MAX_VERSIONS)
+    def _entries(self, strict: bool = False) -> list[dict]:
+        """The file's entries. Lenient by default (an unreadable file reads as none); ``strict`` for a
+        change: a file that is there but cannot be read raises, so saving never drops the others."""
+        data = _read_json(self.path, MAX_VERSIONS_BYTES)
         entries = data.get("versions") if isinstance(data, dict) else None
-        return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+        if not isinstance(entries, list):
+            if strict and self.path.exists():
+                raise DataError(f"the saved versions of this dataset cannot be read ({self.path.name}): "
+                                "nothing was changed (move that file aside to start a new list)")
+            return []
+        return [e for e in entries if isinstance(e, dict)]
+
+    @staticmethod
+    def _text(entries: list[dict]) -> str:
+        text = json.dumps({"versions": entries}, indent=1, ensure_ascii=False) + "\n"
+        if len(text.encode("utf-8")) > MAX_VERSIONS_BYTES:
+            raise DataError(f"the versions would take over {MAX_VERSIONS_BYTES // 1_000_000} MB: delete one first")
+        return text
 
     def all(self) -> list[Version]:
         """The versions that hold up, oldest first."""
@@ -71,20 +85,20 @@ class Versions:
         """Keep ``rules`` as a new version named ``name`` (names are unique; at most ``MAX_VERSIONS``)."""
         name = version_name(name)
         with locked(self.path):
-            entries = self._entries()
+            entries = self._entries(strict=True)
             if any(e.get("name") == name for e in entries):
                 raise DataError(f"a version named {name!r} exists: choose another name, or delete it first")
             if len(entries) >= MAX_VERSIONS:
                 raise DataError(f"at most {MAX_VERSIONS} versions are kept: delete one first")
             saved = datetime.now(timezone.utc).isoformat(timespec="seconds")
             entries.append({"name": name, "saved": saved, "rules": rules.to_dict()})
-            write_atomically(self.path, json.dumps({"versions": entries}, indent=1, ensure_ascii=False) + "\n")
+            write_atomically(self.path, self._text(entries))
         return Version(name, saved, rules)
 
     def delete(self, name: str) -> None:
         with locked(self.path):
-            entries = self._entries()
+            entries = self._entries(strict=True)
             kept = [e for e in entries if e.get("name") != name]
             if len(kept) == len(entries):
                 raise DataError(f"no version named {name!r}")
-            write_atomically(self.path, json.dumps({"versions": kept}, indent=1, ensure_ascii=False) + "\n")
+            write_atomically(self.path, self._text(kept))

@@ -30,7 +30,7 @@ from ..rules.salvage import Salvaged, salvage
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_STATE_BYTES = 100_000
 MAX_HISTORY_BYTES = 50_000_000
-MAX_UPLOADS = 100
+MAX_UPLOADS = 100  # entries of a workspace's list of uploads
 
 
 def default_root() -> Path:
@@ -72,6 +72,11 @@ def locked(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def meta_text(meta: dict) -> str:
+    """What ``meta.json`` holds for ``meta`` (its UTF-8 length is read back up to ``MAX_STATE_BYTES``)."""
+    return json.dumps(meta, indent=1, ensure_ascii=False)
 
 
 def _read_json(path: Path, limit: int):
@@ -178,16 +183,21 @@ class Workspace:
         data = data if isinstance(data, dict) else {}
         out = {k: data[k] for k in ("name", "page") if isinstance(data.get(k), str) and len(data[k]) <= 200}
         uploads = data.get("uploads")
-        out["uploads"] = [u for u in uploads if isinstance(u, dict)][:MAX_UPLOADS] if isinstance(uploads, list) else []
+        out["uploads"] = [u for u in uploads if isinstance(u, dict)] if isinstance(uploads, list) else []
         return out
+
+    def change_meta(self, change: Callable[[dict], dict]) -> dict:
+        """Under the file's lock: ``change(the latest meta fields)`` saved, and returned (so two tabs
+        changing them at once both count)."""
+        path = self.path / "meta.json"
+        with locked(path):
+            meta = change(self.load_meta())
+            write_atomically(path, meta_text(meta))
+        return meta
 
     def update_meta(self, **fields) -> dict:
         """Change some of the meta fields (under the file's lock) and return them all."""
-        path = self.path / "meta.json"
-        with locked(path):
-            meta = {**self.load_meta(), **fields}
-            write_atomically(path, json.dumps(meta, indent=1, ensure_ascii=False))
-        return meta
+        return self.change_meta(lambda meta: {**meta, **fields})
 
     # ---- undo history, one file per dataset and target ------------------------
     def load_history(self, key: str) -> dict | None:
@@ -195,10 +205,17 @@ class Workspace:
         data = _read_json(self.path / "history" / f"{slug(key)}.json", MAX_HISTORY_BYTES)
         return data if isinstance(data, dict) else None
 
-    def save_history(self, key: str, history: dict) -> None:
+    def save_history(self, key: str, history: dict) -> bool:
+        """Keep the undo/redo lists of ``key``. One too large to keep (over ``MAX_HISTORY_BYTES`` in
+        UTF-8) is not kept, and the older file goes too, so a reload never replays a stale history (the
+        rules themselves are saved apart). True when kept."""
+        path = self.path / "history" / f"{slug(key)}.json"
         text = json.dumps(history, ensure_ascii=False)
-        if len(text) <= MAX_HISTORY_BYTES:  # a history too large to keep is not kept (the rules are)
-            write_atomically(self.path / "history" / f"{slug(key)}.json", text)
+        if len(text.encode("utf-8")) <= MAX_HISTORY_BYTES:
+            write_atomically(path, text)
+            return True
+        path.unlink(missing_ok=True)
+        return False
 
     def set_aside_file(self, key: str) -> Path | None:
         """Move an unreadable rules file out of the way (kept beside it), so a fresh start can be saved."""
@@ -210,4 +227,4 @@ class Workspace:
         return aside
 
 
-__all__ = ["RuleSetError", "SavedRules", "Workspace", "default_root", "locked", "new_id", "slug", "write_atomically"]
+__all__ = ["RuleSetError", "SavedRules", "Workspace", "default_root", "locked", "meta_text", "new_id", "slug", "write_atomically"]

@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import DataError
-from .workspace import Workspace, _read_json, locked, new_id, write_atomically
+from .workspace import (MAX_STATE_BYTES, MAX_UPLOADS, Workspace, _read_json, locked, meta_text, new_id,
+                        write_atomically)
 
 MAX_REMEMBERED = 50
 _BROWSER = re.compile(r"^[0-9a-f]{32}$")
@@ -110,13 +111,90 @@ class BrowserIndex:
             write_atomically(self.path, json.dumps({"workspaces": [i for i in self.ids() if i != workspace_id]}))
 
 
-def record_upload(workspace: Workspace, name: str, path: Path, missing=()) -> None:
-    """Remember an uploaded file in the workspace's list (newest first, once per file), with the
-    missing markers it is read with."""
-    entry = {"name": str(name)[:200], "file": path.name, "size": path.stat().st_size,
-             "added": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "missing": list(missing)}
-    kept = [u for u in workspace.load_meta()["uploads"] if u.get("file") != path.name]
-    workspace.update_meta(uploads=[entry] + kept)
+_UPLOAD = re.compile(r"[0-9a-f]{64}(\.[a-z]+)+")  # how the studio names a stored upload
+
+
+def _uploads_locked(root: Path):
+    """One lock for every change of an uploads list under ``root`` and every deletion of an upload,
+    so no file is deleted while another workspace is putting it on its list."""
+    return locked(root / ".uploads")  # no workspace id holds a dot
+
+
+def _same_file(given, target: Path) -> bool:
+    """Whether the path ``given`` names ``target`` (resolved) once resolved too."""
+    try:
+        return Path(given).resolve() == target
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def _used(root: Path, folder: Path, path: Path) -> bool:
+    """Whether a workspace under ``root`` uses ``path``: lists it among its uploads (kept in ``folder``)
+    or has it open (its state's source: older workspaces have no list). One whose meta or state file is
+    there but cannot be read counts as using it: what it uses cannot be told."""
+    target = path.resolve()
+    for other in root.iterdir() if root.is_dir() else []:
+        try:
+            Workspace(other.name, root)
+        except ValueError:
+            continue
+        if not other.is_dir():
+            continue
+        meta = _read_json(other / "meta.json", MAX_STATE_BYTES)
+        state = _read_json(other / "state.json", MAX_STATE_BYTES)
+        if (meta is None and (other / "meta.json").exists()) or (state is None and (other / "state.json").exists()):
+            return True
+        uploads = meta.get("uploads") if isinstance(meta, dict) else None
+        for u in uploads if isinstance(uploads, list) else []:
+            if isinstance(u, dict) and isinstance(u.get("file"), str) and _same_file(folder / u["file"], target):
+                return True
+        source = state.get("source") if isinstance(state, dict) else None
+        if isinstance(source, str) and _same_file(source, target):
+            return True
+    return False
+
+
+def _delete_unused(root: Path, folder: Path, file_name) -> bool:
+    """Delete the upload ``file_name`` of ``folder`` unless a workspace uses it (call under the uploads
+    lock). True when deleted."""
+    if not isinstance(file_name, str) or not _UPLOAD.fullmatch(file_name):
+        return False
+    path = folder / file_name
+    if not path.is_file() or _used(root, folder, path):
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def record_upload(workspace: Workspace, name: str, path: Path, missing=()) -> list[dict]:
+    """Put an uploaded file at the front of the workspace's list (newest first, once per file), with
+    the missing markers it is read with; nothing is recorded when the file is gone (removed meanwhile).
+
+    The list keeps at most ``MAX_UPLOADS`` entries, and no more than its file is read back with
+    (``MAX_STATE_BYTES``): over that, the oldest entries are dropped from it and returned (newest
+    first), each with ``"deleted"``: its file is deleted unless a workspace still lists it or has it
+    open, so no file is left that no list shows, and none that is used is deleted. The caller says
+    what was dropped."""
+    root = workspace.path.parent
+    with _uploads_locked(root):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return []
+        entry = {"name": str(name)[:200], "file": path.name, "size": size,
+                 "added": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "missing": list(missing)}
+        dropped: list[dict] = []
+
+        def change(meta: dict) -> dict:
+            kept = [entry] + [u for u in meta["uploads"] if u.get("file") != path.name]
+            dropped[:] = kept[MAX_UPLOADS:]
+            kept = kept[:MAX_UPLOADS]
+            while len(kept) > 1 and len(meta_text({**meta, "uploads": kept}).encode("utf-8")) > MAX_STATE_BYTES:
+                dropped.insert(0, kept.pop())
+            return {**meta, "uploads": kept}
+
+        workspace.change_meta(change)
+        return [{**u, "deleted": _delete_unused(root, path.parent, u.get("file"))} for u in dropped]
 
 
 def uploads_of(workspace: Workspace, folder: Path) -> list[dict]:
@@ -124,26 +202,21 @@ def uploads_of(workspace: Workspace, folder: Path) -> list[dict]:
     out = []
     for u in workspace.load_meta()["uploads"]:
         name = u.get("file")
-        if isinstance(name, str) and re.fullmatch(r"[0-9a-f]{64}(\.[a-z]+)+", name) and (folder / name).is_file():
+        if isinstance(name, str) and _UPLOAD.fullmatch(name) and (folder / name).is_file():
             out.append({**u, "path": folder / name})
     return out
 
 
 def remove_upload(workspace: Workspace, file_name: str, folder: Path, in_use: str = "") -> bool:
-    """Take an upload off the workspace's list; its file is deleted unless another workspace lists it
-    or it is ``in_use`` (the dataset open). True when the file was deleted."""
-    workspace.update_meta(uploads=[u for u in workspace.load_meta()["uploads"] if u.get("file") != file_name])
-    path = folder / file_name
-    if not re.fullmatch(r"[0-9a-f]{64}(\.[a-z]+)+", file_name) or str(path) == str(in_use):
-        return False
-    for other in workspace.path.parent.iterdir():
-        try:
-            if other.is_dir() and any(u.get("file") == file_name for u in Workspace(other.name, other.parent)
-                                      .load_meta()["uploads"]):
-                return False
-        except ValueError:
-            continue
-    if path.is_file():
-        path.unlink()
-        return True
-    return False
+    """Take an upload off the workspace's list; its file is deleted unless it is ``in_use`` (the dataset
+    open here) or a workspace still uses it — lists it among its uploads, or has it open (its state's
+    source) — paths compared once resolved. True when the file was deleted."""
+    root = workspace.path.parent
+    with _uploads_locked(root):
+        workspace.change_meta(lambda meta: {**meta, "uploads": [u for u in meta["uploads"]
+                                                                if u.get("file") != file_name]})
+        if not isinstance(file_name, str) or not _UPLOAD.fullmatch(file_name):
+            return False
+        if in_use and _same_file(in_use, (folder / file_name).resolve()):
+            return False
+        return _delete_unused(root, folder, file_name)

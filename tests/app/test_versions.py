@@ -108,7 +108,27 @@ def test_the_store_keeps_versions_and_leaves_out_what_does_not_hold_up(tmp_path,
         store.get("three")
     store.delete(names[0])
     assert store.all() == []
-    store.path.write_text("not json")
+    store.save("kept", tutorial_rules)
+    spoiled = store.path.read_text()[:-40]  # cut short on disk: the versions in it cannot be read
+    store.path.write_text(spoiled)
     assert store.all() == []
+    with pytest.raises(DataError, match="cannot be read .* nothing was changed"):
+        store.save("fresh", tutorial_rules)  # saving would drop what the file holds
+    with pytest.raises(DataError, match="cannot be read"):
+        store.delete("kept")
+    assert store.path.read_text() == spoiled
+    store.path.rename(store.path.with_suffix(".aside"))
     store.save("fresh", tutorial_rules)
     assert store.get("fresh").rules == tutorial_rules
+
+
+def test_a_versions_file_past_its_size_is_refused_not_written(tmp_path, tutorial_rules, monkeypatch):
+    import studio.session.versions as versions
+
+    store = Versions(Workspace("w2", tmp_path), KEY)
+    store.save("one", tutorial_rules)
+    size = store.path.stat().st_size
+    monkeypatch.setattr(versions, "MAX_VERSIONS_BYTES", size + 100)
+    with pytest.raises(DataError, match="delete one first"):
+        store.save("two", tutorial_rules)
+    assert [v.name for v in store.all()] == ["one"] and store.path.stat().st_size == size

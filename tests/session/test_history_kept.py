@@ -39,3 +39,30 @@ def test_the_kept_history_is_bounded_and_a_spoiled_file_is_ignored(tmp_path):
     assert not third.history.can_undo and len(third.rules.rules) == 8
     (next(path.iterdir())).write_text("not json at all")
     assert not StudioSession.start(Workspace("h2", tmp_path)).history.can_redo
+
+
+def test_a_history_too_large_to_keep_removes_the_older_file(tmp_path, monkeypatch):
+    import studio.session.workspace as workspace
+
+    s = StudioSession.start(Workspace("h3", tmp_path))
+    s.apply(s.rules.add(rule(("V14", "<", -8), then=1, name="first")))
+    kept = next((tmp_path / "h3" / "history").iterdir())
+    monkeypatch.setattr(workspace, "MAX_HISTORY_BYTES", kept.stat().st_size + 10)
+    s.apply(s.rules.add(rule(("V17", "<", -3), then=1, name="second")))
+    assert not kept.exists()  # a reload must not replay the history from before this change
+    again = StudioSession.start(Workspace("h3", tmp_path))
+    assert again.rules == s.rules and not again.history.can_undo
+
+
+def test_the_history_limit_counts_bytes_not_characters(tmp_path, monkeypatch):
+    import json
+
+    import studio.session.workspace as workspace
+
+    history = {"undo": [{"name": "é" * 100}], "redo": []}
+    characters = len(json.dumps(history, ensure_ascii=False))
+    ws = Workspace("h4", tmp_path)
+    monkeypatch.setattr(workspace, "MAX_HISTORY_BYTES", characters)  # fits in characters, not in bytes
+    assert ws.save_history("k", history) is False and ws.load_history("k") is None
+    monkeypatch.setattr(workspace, "MAX_HISTORY_BYTES", characters + 100)
+    assert ws.save_history("k", history) is True and ws.load_history("k") == history
