@@ -1,0 +1,106 @@
+"""How the studio's steps grow with the rows: generated credit-card-shaped Parquet (Time, V1..V28,
+Amount, Class; about 0.17% positives, shifted on a few V columns), written by DuckDB, not committed.
+
+    .venv/bin/python -m benchmarks.bench_scale                       # 1 M and 10 M rows
+    .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000
+
+Each size runs in a process of its own (its peak RSS is its own): load the file, split it (the
+compact key table), a full refresh of ten rules (median of --repeats, the counts forgotten each
+time as a rule change does), the threshold scan (every single threshold of every numeric column,
+256 bins) and Explore's train sample; then the ratio of each step's time between sizes next to the
+ratio of the rows (linear growth: the two are equal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import duckdb
+
+import studio
+from studio.data.folders import cache_dir
+
+from benchmarks.bench_engine import full_refresh, peak_rss_mib, ruleset
+
+STEPS = ("load", "split", "refresh", "scan", "sample")
+
+
+def generated(rows: int):
+    """The Parquet file of ``rows`` rows, made once in the cache (DuckDB writes it in row groups)."""
+    path = cache_dir() / f"scale-{rows}-rows.parquet"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fraud = "(hash(i, 7) % 578 = 0)"
+        shifted = {"V14": -6, "V17": -5, "V12": -5, "V10": -4, "V11": 3, "V4": 3}
+        cols = ", ".join(f"(hash(i, {k}) % 2000000)::DOUBLE / 400000 - 2.5"
+                         + (f" + CASE WHEN {fraud} THEN {shifted[f'V{k}']} ELSE 0 END" if f"V{k}" in shifted else "")
+                         + f" AS V{k}" for k in range(1, 29))
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"COPY (SELECT (i % 172800)::DOUBLE AS Time, {cols}, (hash(i, 99) % 100000)::DOUBLE / 100 AS Amount, "
+                    f"{fraud}::INTEGER AS Class FROM range({rows}) t(i)) TO '{path.with_suffix('.tmp')}' (FORMAT parquet)")
+        con.close()
+        path.with_suffix(".tmp").replace(path)
+    return path
+
+
+def one_size(rows: int, repeats: int) -> dict:
+    from studio.explore.sample import train_sample
+    from studio.mining.candidates import scan_thresholds
+
+    path = generated(rows)
+    out = {}
+    t0 = time.perf_counter()
+    data = studio.Dataset.from_parquet(path, name=f"{rows:,} rows")
+    out["load"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    split = data.split("Class", positive=1, test_size=0.5, seed=0)
+    out["split"] = time.perf_counter() - t0
+    rules = ruleset()
+    run = full_refresh(split, rules)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    out["refresh"] = statistics.median(times)
+    t0 = time.perf_counter()
+    scan_thresholds(split, bins=256)
+    out["scan"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    train_sample(split)
+    out["sample"] = time.perf_counter() - t0
+    out["rss_mib"] = peak_rss_mib()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_size(args.one, args.repeats)))
+        return
+    results = {}
+    for rows in args.rows:
+        done = subprocess.run([sys.executable, "-m", "benchmarks.bench_scale", "--one", str(rows),
+                               "--repeats", str(args.repeats)], capture_output=True, text=True, check=True)
+        r = results[rows] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{rows:>11,} rows: load {r['load']:.2f} s, split {r['split']:.2f} s, full refresh {r['refresh'] * 1000:,.0f} ms "
+              f"(median of {args.repeats}), threshold scan {r['scan']:.2f} s, Explore sample {r['sample']:.2f} s, "
+              f"peak RSS {r['rss_mib'] / 1024:.2f} GiB", flush=True)
+    sizes = sorted(results)
+    for small, big in zip(sizes, sizes[1:]):
+        ratios = ", ".join(f"{s} x{results[big][s] / results[small][s]:.1f}" for s in STEPS)
+        print(f"{small:,} -> {big:,} rows (x{big / small:g}): {ratios}; peak RSS x{results[big]['rss_mib'] / results[small]['rss_mib']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
