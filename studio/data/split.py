@@ -11,10 +11,9 @@ days for dates) leaves rows out of both sides, as do rows with no time. The defa
 time of the first row of the last ``test_size`` share of rows in time order (rows sharing that time
 all go to the test side), so the split is the same on every machine.
 
-The split keeps only a compact key table (class index and side per row, in the data's order; see
-:mod:`.tables`); its view shows every column plus ``__rs_row``, ``__rs_label`` (the canonical target
-label), ``__rs_y`` (that label's index in ``Split.labels``) and ``__rs_test`` (0 train, 1 test):
-every metric is one SQL aggregate over it, and the data is never copied.
+The split table holds every column plus ``__rs_row``, ``__rs_label`` (the
+canonical target label), ``__rs_y`` (that label's index in ``Split.labels``)
+and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from .connection import duckdb_message
 from .schema import NUMERIC, TEMPORAL
 from .labels import canonical_sql, class_label, label_sort_key, native, resolve
 from .quoting import column
-from .tables import TABLE, drop_split_sql, keys_table, split_table, split_view_sql
+from .tables import TABLE, split_table
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -162,6 +161,7 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
     fraction = Decimal(str(test_size))
     held_out = [int(count[l] * fraction + Decimal("0.5")) for l in labels]  # rounded half up, exactly
     split_id = next(_ids)
+    table = split_table(split_id)
     if by_time is not None and key is not None:
         raise DataError("a split by time takes no key")
     if key is not None:
@@ -171,56 +171,40 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
         return _time_split(dataset, target, positive_label, labels, label_sql, float(test_size), seed, by_time,
                            split_id)
     key_sql = "rowid" if key is None else column(key).sql("duckdb")
-    # One narrow sort ranks the rows within their class; the key table is written in the data's order.
+    # Rank on the two key columns only, then join every column back: sorting wide rows is slow.
     sql = f"""
-        CREATE TABLE {keys_table(split_id)} AS
-        SELECT CAST(list_position(?, __rs_label) - 1 AS INTEGER) AS __rs_y,
-               CASE WHEN __rs_label IS NOT NULL THEN CAST(
-                   row_number() OVER (PARTITION BY __rs_label ORDER BY md5(? || CAST(__rs_key AS VARCHAR)), __rs_key)
-                   <= list_extract(?::BIGINT[], list_position(?, __rs_label)) AS UTINYINT) END AS __rs_test
-        FROM (SELECT rowid AS __rs_row, {label_sql} AS __rs_label, {key_sql} AS __rs_key FROM {TABLE})
-        ORDER BY __rs_row
+        CREATE TABLE {table} AS
+        WITH keys AS (
+            SELECT rowid AS __rs_row, {label_sql} AS __rs_label, {key_sql} AS __rs_key FROM {TABLE}
+        ), ranked AS (
+            SELECT __rs_row, __rs_label,
+                row_number() OVER (PARTITION BY __rs_label
+                                   ORDER BY md5(? || CAST(__rs_key AS VARCHAR)), __rs_key) AS __rs_rank,
+            FROM keys WHERE __rs_label IS NOT NULL
+        )
+        SELECT d.*, r.__rs_row, r.__rs_label,
+               CAST(list_position(?, r.__rs_label) - 1 AS INTEGER) AS __rs_y,
+               CAST(r.__rs_rank <= list_extract(?::BIGINT[], list_position(?, r.__rs_label)) AS UTINYINT)
+                   AS __rs_test
+        FROM {TABLE} d JOIN ranked r ON d.rowid = r.__rs_row
     """
     with dataset.lock:
-        counts, excluded = _store(dataset, split_id, labels, sql, [labels, seed_prefix, held_out, labels])
+        counts, excluded = _store(dataset, table, labels, sql, [seed_prefix, labels, held_out, labels])
     return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
                  test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id, key=key)
 
 
-def drop_splits(con) -> None:
-    """Remove every stored split (views first, then their key tables)."""
-    views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name LIKE 'split\\_%' "
-                        "ESCAPE '\\'").fetchall()
-    tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' "
-                         "ESCAPE '\\'").fetchall()
-    for (name,) in views:
-        con.execute(f"DROP VIEW {name}")
-    for (name,) in tables:
-        con.execute(f"DROP TABLE {name}")
-
-
-def store_keys(con, split_id: int, labels: list[str], sql: str, params: list) -> dict[str, dict[str, int]]:
-    """Run ``sql`` (it creates the split's key table), make its view; the rows per side and class."""
-    try:
-        con.execute(sql, params)
-        con.execute(split_view_sql(split_id, labels))
-    except BaseException:
-        for statement in drop_split_sql(split_id):
-            con.execute(statement)
-        raise
-    rows = con.execute(f"SELECT __rs_test, __rs_y, count(*) FROM {keys_table(split_id)} "
-                       "WHERE __rs_test IS NOT NULL GROUP BY ALL").fetchall()
+def _store(dataset: "Dataset", table: str, labels: list[str], sql: str, params: list):
+    """Replace the stored split by ``sql``'s table; its rows per side and class, and the rows left out."""
+    for (old,) in dataset.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
+        dataset.con.execute(f"DROP TABLE {old}")
+    dataset.con.execute(sql, params)
+    rows = dataset.con.execute(f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
     counts = {"train": {l: 0 for l in labels}, "test": {l: 0 for l in labels}}
-    for test, y, n in rows:
-        counts["test" if test else "train"][labels[y]] = int(n)
-    return counts
-
-
-def _store(dataset: "Dataset", split_id: int, labels: list[str], sql: str, params: list):
-    """Replace the stored split by ``sql``'s key table; its rows per side and class, and the rows left out."""
-    drop_splits(dataset.con)
-    counts = store_keys(dataset.con, split_id, labels, sql, params)
-    return counts, dataset.n_rows - sum(sum(side.values()) for side in counts.values())
+    for test, label, n in rows:
+        counts["test" if test else "train"][label] = int(n)
+    return counts, dataset.n_rows - sum(n for _, _, n in rows)
 
 
 def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str], label_sql: str,
@@ -250,16 +234,19 @@ def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str
         cutoff = _time_value(dataset, name, kind, cutoff)
         cut = f"CAST(? AS {schema.type_of(name)})" if kind == TEMPORAL else "CAST(? AS DOUBLE)"
         after = f"{cut} + to_seconds(CAST(? AS DOUBLE) * 86400)" if kind == TEMPORAL else f"{cut} + CAST(? AS DOUBLE)"
+        table = split_table(split_id)
         sql = f"""
-            CREATE TABLE {keys_table(split_id)} AS
-            SELECT CASE WHEN {valid} THEN CAST(list_position(?, {label_sql}) - 1 AS INTEGER) END AS __rs_y,
-                   CASE WHEN {valid} AND ({t} < {cut} OR {t} >= {after}) THEN CAST({t} >= {cut} AS UTINYINT) END
-                       AS __rs_test
-            FROM {TABLE} ORDER BY rowid
+            CREATE TABLE {table} AS
+            SELECT d.*, d.rowid AS __rs_row, {label_sql} AS __rs_label,
+                   CAST(list_position(?, {label_sql}) - 1 AS INTEGER) AS __rs_y,
+                   CAST({t} >= {cut} AS UTINYINT) AS __rs_test
+            FROM {TABLE} d
+            WHERE {valid} AND ({t} < {cut} OR {t} >= {after})
+            ORDER BY d.rowid
         """
-        params = [labels, str(cutoff), str(cutoff), float(order.gap), str(cutoff)]
+        params = [labels, str(cutoff), str(cutoff), str(cutoff), float(order.gap)]
         try:
-            counts, excluded = _store(dataset, split_id, labels, sql, params)
+            counts, excluded = _store(dataset, table, labels, sql, params)
         except duckdb.Error as err:
             raise DataError(f"the out-of-time split failed: {duckdb_message(err)}") from None
     for side in ("train", "test"):

@@ -130,21 +130,14 @@ def _bound_sums(split: Split, rules, conds: list[Condition], column: str, side: 
     edges = [b for n in names for b in bounds[n]]
     pos = split.labels.index(split.positive)
     values = ", ".join(f"{value_sql(n)} AS v{k}" for k, n in enumerate(names))
-    # The rows are stored first (a temporary table): unpivoting them straight from the split's view
-    # makes DuckDB plan the positional join into the ASOF join, orders of magnitude slower.
-    base = (f"CREATE OR REPLACE TEMP TABLE __rs_amount_base AS SELECT __rs_y = {pos} AS p, "
-            f"CAST({amount_sql(column)} AS {EXACT}) AS a, {values} FROM {split.table} WHERE {_where(split, rules, side)}")
-    sql = ("WITH base AS (FROM __rs_amount_base), "
+    sql = (f"WITH base AS MATERIALIZED (SELECT __rs_y = {pos} AS p, CAST({amount_sql(column)} AS {EXACT}) AS a, "
+           f"{values} FROM {split.table} WHERE {_where(split, rules, side)}), "
            f"u AS (SELECT CAST(substr(k, 2) AS INTEGER) AS k, v, a, p FROM (UNPIVOT base ON "
            f"{', '.join(f'v{k}' for k in range(len(names)))} INTO NAME k VALUE v)), "
            "e AS (SELECT unnest($1::INTEGER[]) AS k, unnest($2::DOUBLE[]) AS edge) "
            "SELECT u.k, u.p, e.edge, sum(u.a) FROM u ASOF LEFT JOIN e ON u.k = e.k AND u.v <= e.edge GROUP BY ALL")
     with split.dataset.lock:
-        try:
-            grouped_rows(split.dataset.con, base, "the candidates' amounts")
-            rows = grouped_rows(split.dataset.con, sql, "the candidates' amounts", [keys, edges])
-        finally:
-            split.dataset.con.execute("DROP TABLE IF EXISTS __rs_amount_base")
+        rows = grouped_rows(split.dataset.con, sql, "the candidates' amounts", [keys, edges])
     bins: dict[tuple[int, bool], dict] = {}
     for k, p, edge, amount in rows:
         bins.setdefault((int(k), bool(p)), {})[edge] = Decimal(amount or 0)

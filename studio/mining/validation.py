@@ -9,8 +9,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from decimal import Decimal
 
-from ..data.split import Split, next_split_id, store_keys
-from ..data.tables import drop_split_sql, keys_table
+from ..data.split import Split, next_split_id
+from ..data.tables import split_table
 from ..errors import StudioError
 from ..rules.model import RuleSet
 
@@ -24,30 +24,33 @@ def validation_split(split: Split, fraction: float = FRACTION, seed: int = 0):
     if not 0.0 < fraction < 1.0:
         raise StudioError(f"the validation share is between 0 and 1, not {fraction!r}")
     inner_id = next_split_id()
+    table = split_table(inner_id)
     share = Decimal(str(fraction))
-    # Over the outer split's key table (aligned with the data): train rows get a side of their own,
-    # every other row none.
-    train = "k.__rs_test = 0"
     sql = f"""
-        CREATE TABLE {keys_table(inner_id)} AS
-        SELECT CASE WHEN {train} THEN k.__rs_y END AS __rs_y,
-               CASE WHEN {train} THEN CAST(
-                   row_number() OVER (PARTITION BY {train}, k.__rs_y ORDER BY md5(? || k.__v_row::VARCHAR), k.__v_row)
-                   <= floor(count(*) OVER (PARTITION BY {train}, k.__rs_y) * {share} + 0.5) AS UTINYINT) END AS __rs_test
-        FROM (SELECT rowid AS __v_row, __rs_y, __rs_test FROM {keys_table(split.id)}) k
-        ORDER BY k.__v_row
+        CREATE TABLE {table} AS
+        WITH ranked AS (
+            SELECT __rs_row AS __v_row,
+                   row_number() OVER (PARTITION BY __rs_y ORDER BY md5(? || __rs_row::VARCHAR), __rs_row) AS __v_rank,
+                   count(*) OVER (PARTITION BY __rs_y) AS __v_n
+            FROM {split.table} WHERE __rs_test = 0
+        )
+        SELECT s.* REPLACE (CAST(__v_rank <= floor(__v_n * {share} + 0.5) AS UTINYINT) AS __rs_test)
+        FROM {split.table} s JOIN ranked ON s.__rs_row = ranked.__v_row
+        WHERE s.__rs_test = 0
     """
     with split.dataset.lock:
-        counts = store_keys(split.dataset.con, inner_id, list(split.labels), sql, [f"{seed}:v:"])
+        split.dataset.con.execute(sql, [f"{seed}:v:"])
+        rows = split.dataset.con.execute(f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
+    counts = {"train": {label: 0 for label in split.labels}, "test": {label: 0 for label in split.labels}}
+    for test, label, n in rows:
+        counts["test" if test else "train"][label] = int(n)
     inner = Split(dataset=split.dataset, target=split.target, positive=split.positive, labels=list(split.labels),
-                  test_size=fraction, seed=seed, counts=counts, excluded=split.dataset.n_rows - sum(
-                      sum(side.values()) for side in counts.values()), id=inner_id)
+                  test_size=fraction, seed=seed, counts=counts, excluded=0, id=inner_id)
     try:
         yield inner
     finally:
         with split.dataset.lock:
-            for statement in drop_split_sql(inner_id):
-                split.dataset.con.execute(statement)
+            split.dataset.con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def side_value(split: Split, rules: RuleSet, side: str, objective: str = "f1", beta: float = 1.0,
