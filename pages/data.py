@@ -135,18 +135,27 @@ def apply_split() -> None:
     forget_split_form()
 
 
-st.title("Data")
-if st.session_state.get("first_visit"):
-    st.info("**How this works** · load a table here (the synthetic credit-card data is open and ready) → see what "
-            "separates the classes on **Explore** → write rules on **Rules** or take suggestions from **Suggest**, judged live on "
-            "held-out rows → take them away from **Export** as code that runs anywhere.", icon=":material/school:")
-for key, show in (("data_error", st.error), ("data_notice", st.success)):
-    if key in st.session_state:  # an error is plain text; a notice marks what the user named
-        show(literal(st.session_state.pop(key)) if key == "data_error" else st.session_state.pop(key))
+def show_notices() -> None:
+    """The how-to on a first visit, then the last load's error or notice (once)."""
+    if st.session_state.get("first_visit"):
+        st.info("**How this works** · load a table here (the synthetic credit-card data is open and ready) → see what "
+                "separates the classes on **Explore** → write rules on **Rules** or take suggestions from **Suggest**, "
+                "judged live on held-out rows → take them away from **Export** as code that runs anywhere.",
+                icon=":material/school:")
+    for key, show in (("data_error", st.error), ("data_notice", st.success)):
+        if key in st.session_state:  # an error is plain text; a notice marks what the user named
+            show(literal(st.session_state.pop(key)) if key == "data_error" else st.session_state.pop(key))
 
-st.markdown(f"**Current dataset:** {literal(s.dataset.label)} · {s.dataset.n_rows:,} rows · {len(s.dataset.columns)} columns")
-if s.dataset.description:
-    st.caption(s.dataset.description)
+
+st.title("Data")
+with st.container():  # always drawn: a notice coming or going never moves the widgets below it (a moved
+    show_notices()      # uploader loses the file being uploaded and the tabs jump back to the first)
+
+with st.container():  # the same number of elements for every dataset, described or not
+    st.markdown(f"**Current dataset:** {literal(s.dataset.label)} · {s.dataset.n_rows:,} rows · "
+                f"{len(s.dataset.columns)} columns")
+    if s.dataset.description:
+        st.caption(s.dataset.description)
 
 m_pick, m_again = st.columns([4, 1.3], vertical_alignment="bottom")
 typed = [m for m in dict.fromkeys([*s.dataset.missing, *markers()]) if m not in MISSING_MARKERS]
