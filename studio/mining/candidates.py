@@ -138,7 +138,7 @@ def _tree_frame(split: Split, rules: RuleSet | None, columns: list[str] | None, 
         step = max(1, -(-int(negatives) // max_negatives))  # every step-th negative, weighted by step
         frame = split.dataset.con.execute(
             f"SELECT __rs_y = {pos} AS __p, {values} FROM {split.table} WHERE __rs_test = 0 AND {undecided} "
-            f"AND (__rs_y = {pos} OR __rs_row % {step} = 0)").df()
+            f"AND (__rs_y = {pos} OR __rs_row % {step} = 0) ORDER BY __rs_row").df()  # same rows, same order: same trees
     y = frame.pop("__p").to_numpy(dtype=bool)
     if len(frame) == 0 or y.all() or not y.any():
         return None

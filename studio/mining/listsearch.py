@@ -124,7 +124,11 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, boosted: list) -> pd.
     support = s.min_support or max(5, math.ceil(0.01 * scan.positives))
     keep = (np.isfinite(out["objective"]) & improves(out, scan, s.objective, s.beta, s.min_recall, s.budget, amounts)
             & (out["train_fired"] >= support) & (out["precision"].fillna(0) >= s.min_precision) & (size <= s.max_conditions))
-    return out[keep].sort_values(["objective", "train_tp"], ascending=[False, False], kind="stable")
+    out = out[keep]
+    named = out.apply(lambda row: describe(_when(row)), axis=1) if len(out) else out.index.astype(str)
+    # ties broken by the rule's text: the same list whatever order the candidates were counted in
+    return out.assign(__name=named).sort_values(["objective", "train_tp", "__name"], ascending=[False, False, True],
+                                                kind="stable").drop(columns="__name")
 
 
 def _when(row) -> tuple[Condition, ...]:

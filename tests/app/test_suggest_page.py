@@ -96,7 +96,7 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     assert not at.exception, at.exception
     found = search_rules(credit_split, settings=SearchSettings(max_rules=4, min_support=5, time_budget=300))
     built = found.rules
-    assert any(f"{found.lists} lists met in" in c.value and "searched to the end" in c.value for c in at.caption)
+    assert any(f"{found.lists} lists met in" in c.value and "searched to the end" in c.value for c in at.caption), "|".join(c.value for c in at.caption)[-600:]
     boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
     assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in built.rules]
     assert len(boxes) >= 2

@@ -90,6 +90,23 @@ def test_the_search_is_deterministic_and_honours_its_settings(shop_split):
         assert side_value(inner, first.rules, "test") == pytest.approx(first.validation, abs=0.05)
 
 
+def test_the_search_does_not_depend_on_the_order_duckdb_returns_rows_in(credit_split):
+    """With more threads DuckDB returns rows and groups in another order: the list, and every list met
+    on the way, stay the same (the tree's rows are read in row order, ties ranked by the rule's text)."""
+    con = credit_split.dataset.con
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    settings = SearchSettings(max_rules=4, min_support=5, time_budget=600)
+    found = []
+    try:
+        for n in (1, 4):
+            con.execute(f"SET threads TO {n}")
+            r = search_rules(credit_split, settings=settings)
+            found.append((r.lists, r.rules, r.validation, [(s.lists, s.best_fit) for s in r.steps]))
+    finally:
+        con.execute(f"SET threads TO {int(threads)}")
+    assert found[0] == found[1]
+
+
 def test_a_search_stops_when_asked_or_out_of_time_with_the_best_list_so_far(shop_split):
     asked = []
 
