@@ -2,6 +2,8 @@
 
 - the data folder (``$RULE_STUDIO_DATA``, else the project's ``data/``): bundled files;
 - the cache (``$RULE_STUDIO_CACHE``, else ``<data>/.cache``): generated files;
+- the spill folder (``$RULE_STUDIO_SPILL``, else ``<cache>/spill``): where DuckDB writes what a query
+  cannot keep within its memory limit (a folder per connection, removed when it closes);
 - uploads (``$RULE_STUDIO_UPLOADS``, else ``<data>/uploads``): uploaded files, named by content hash;
 - the data roots (``$RULE_STUDIO_DATA_ROOTS``, folders separated by ``:``, else the data folder):
   the only places the app opens a server file from, after following links. Every refusal gets the
@@ -31,6 +33,12 @@ def cache_dir() -> Path:
     """Where generated files go: ``$RULE_STUDIO_CACHE``, else ``data/.cache``."""
     env = os.environ.get("RULE_STUDIO_CACHE")
     return Path(env) if env else data_dir() / ".cache"
+
+
+def spill_dir() -> Path:
+    """Where DuckDB spills to disk: ``$RULE_STUDIO_SPILL``, else ``<cache>/spill``."""
+    env = os.environ.get("RULE_STUDIO_SPILL")
+    return Path(env) if env else cache_dir() / "spill"
 
 
 def uploads_dir() -> Path:
