@@ -4,8 +4,8 @@ Amount, Class; about 0.17% positives, shifted on a few V columns), written by Du
     .venv/bin/python -m benchmarks.bench_scale                       # 1 M and 10 M rows
     .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000
 
-Each size runs in a process of its own (its peak RSS is its own): load the file, split it (the
-compact key table), a full refresh of ten rules (median of --repeats, the counts forgotten each
+Each size runs in a process of its own (its peak RSS is its own): load the file, split it (columns of the data
+and a view, see studio/data/split_store.py), a full refresh of ten rules (median of --repeats, the counts forgotten each
 time as a rule change does), the threshold scan (every single threshold of every numeric column,
 256 bins) and Explore's train sample; then the ratio of each step's time between sizes next to the
 ratio of the rows (linear growth: the two are equal).

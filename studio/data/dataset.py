@@ -18,10 +18,14 @@ from .limits import LoadLimits, check_file, csv_head_columns
 from .labels import canonical_sql
 from .quoting import column, string_sql
 from .schema import Schema
+from .split_store import SPLIT_COLUMNS
 from .sources import (PARQUET_SUFFIXES, check_readable, csv_source, file_source, missing_markers, parquet_source,
                       ragged_line)
 from .split import TimeOrder, make_split
 from .tables import RESERVED, RESERVED_PREFIX, TABLE
+
+
+SPLIT_NAMES = {name for name, _ in SPLIT_COLUMNS}
 
 
 @dataclass
@@ -136,7 +140,7 @@ class Dataset:
                 raise DataError(f"{self.name} was read as one column ({schema.names[0][:60]!r})"
                                 + (f": its rows are ragged ({ragged})" if ragged else
                                    ": are its delimiter and quotes regular?"))
-        clash = [c for c in schema.names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
+        clash = [c for c in Schema.of(self.con, TABLE).names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
         if clash:
             raise DataError(f"{self.name} uses reserved column name {clash[0]!r} (names starting with "
                             f"{RESERVED_PREFIX!r} are the studio's own)")
@@ -146,7 +150,8 @@ class Dataset:
     def schema(self) -> Schema:
         if self._schema is None:
             with self.lock:
-                self._schema = Schema.of(self.con, TABLE)
+                every = Schema.of(self.con, TABLE)  # less the split's own columns (see split_store)
+                self._schema = Schema(tuple(c for c in every.columns if c[0] not in SPLIT_NAMES))
         return self._schema
 
     @property

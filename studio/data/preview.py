@@ -22,11 +22,16 @@ def _page_args(limit: int, offset: int) -> None:
         raise DataError(f"a page starts at row 0 or later, not {offset!r}")
 
 
+def _own(dataset: Dataset) -> str:
+    """The dataset's own columns (``data`` also holds the split's)."""
+    return ", ".join(column_sql(c) for c in dataset.columns)
+
+
 def first_rows(dataset: Dataset, limit: int = 20, offset: int = 0):
     """Rows ``offset`` to ``offset + limit`` in file order, as a small DataFrame."""
     _page_args(limit, offset)
     with dataset.lock:
-        return dataset.con.execute(f"SELECT * FROM {TABLE} ORDER BY rowid LIMIT {limit} OFFSET {offset}").df()
+        return dataset.con.execute(f"SELECT {_own(dataset)} FROM {TABLE} ORDER BY rowid LIMIT {limit} OFFSET {offset}").df()
 
 
 def sample_rows(dataset: Dataset, seed: int = 0, limit: int = 20, offset: int = 0):
@@ -37,7 +42,7 @@ def sample_rows(dataset: Dataset, seed: int = 0, limit: int = 20, offset: int = 
         raise DataError(f"the seed is a whole number from 0 to {2 ** 31 - 1}, not {seed!r}")
     with dataset.lock:
         frame = dataset.con.execute(
-            f"SELECT rowid + 1 AS __row, * FROM {TABLE} ORDER BY hash(rowid, {seed}), rowid "
+            f"SELECT rowid + 1 AS __row, {_own(dataset)} FROM {TABLE} ORDER BY hash(rowid, {seed}), rowid "
             f"LIMIT {limit} OFFSET {offset}").df()
     name = "row"
     while name in frame.columns:

@@ -11,9 +11,10 @@ days for dates) leaves rows out of both sides, as do rows with no time. The defa
 time of the first row of the last ``test_size`` share of rows in time order (rows sharing that time
 all go to the test side), so the split is the same on every machine.
 
-The split table holds every column plus ``__rs_row``, ``__rs_label`` (the
+The split is a view with every column plus ``__rs_row``, ``__rs_label`` (the
 canonical target label), ``__rs_y`` (that label's index in ``Split.labels``)
-and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it.
+and ``__rs_test`` (0 train, 1 test): every metric is one SQL aggregate over it. It copies no
+data: how it is kept, and how the test rows are found without sorting, is :mod:`.split_store`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from ..errors import DataError
 from .connection import duckdb_message
 from .schema import NUMERIC, TEMPORAL
 from .labels import canonical_sql, class_label, label_sort_key, native, resolve
-from .quoting import column
+from .quoting import column, string_sql
+from .split_store import publish, store_by_time, store_ranked
 from .tables import TABLE, split_table
 
 if TYPE_CHECKING:
@@ -171,40 +173,28 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
         return _time_split(dataset, target, positive_label, labels, label_sql, float(test_size), seed, by_time,
                            split_id)
     key_sql = "rowid" if key is None else column(key).sql("duckdb")
-    # Rank on the two key columns only, then join every column back: sorting wide rows is slow.
-    sql = f"""
-        CREATE TABLE {table} AS
-        WITH keys AS (
-            SELECT rowid AS __rs_row, {label_sql} AS __rs_label, {key_sql} AS __rs_key FROM {TABLE}
-        ), ranked AS (
-            SELECT __rs_row, __rs_label,
-                row_number() OVER (PARTITION BY __rs_label
-                                   ORDER BY md5(? || CAST(__rs_key AS VARCHAR)), __rs_key) AS __rs_rank,
-            FROM keys WHERE __rs_label IS NOT NULL
-        )
-        SELECT d.*, r.__rs_row, r.__rs_label,
-               CAST(list_position(?, r.__rs_label) - 1 AS INTEGER) AS __rs_y,
-               CAST(r.__rs_rank <= list_extract(?::BIGINT[], list_position(?, r.__rs_label)) AS UTINYINT)
-                   AS __rs_test
-        FROM {TABLE} d JOIN ranked r ON d.rowid = r.__rs_row
-    """
     with dataset.lock:
-        counts, excluded = _store(dataset, table, labels, sql, [seed_prefix, labels, held_out, labels])
+        counts, excluded = _stored(dataset, lambda: store_ranked(dataset, labels, label_sql, key_sql, seed_prefix,
+                                                                 held_out), table, labels, label_sql)
     return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
                  test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id, key=key)
 
 
-def _store(dataset: "Dataset", table: str, labels: list[str], sql: str, params: list):
-    """Replace the stored split by ``sql``'s table; its rows per side and class, and the rows left out."""
-    for (old,) in dataset.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
-        dataset.con.execute(f"DROP TABLE {old}")
-    dataset.con.execute(sql, params)
-    rows = dataset.con.execute(f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
-    counts = {"train": {l: 0 for l in labels}, "test": {l: 0 for l in labels}}
-    for test, label, n in rows:
-        counts["test" if test else "train"][label] = int(n)
-    return counts, dataset.n_rows - sum(n for _, _, n in rows)
+def _stored(dataset: "Dataset", write, table: str, labels: list[str], label_sql: str, check=None):
+    """``write`` the split's columns and publish its view in one transaction; ``check`` may refuse its
+    counts. A failure or a refusal leaves the last split as it was."""
+    con = dataset.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        write()
+        out = publish(dataset, table, labels, label_sql)
+        if check is not None:
+            check(*out)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return out
 
 
 def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str], label_sql: str,
@@ -232,29 +222,25 @@ def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str
             (cutoff,) = dataset.con.execute(
                 f"SELECT {t} FROM {TABLE} WHERE {valid} ORDER BY {t}, rowid LIMIT 1 OFFSET {k}").fetchone()
         cutoff = _time_value(dataset, name, kind, cutoff)
-        cut = f"CAST(? AS {schema.type_of(name)})" if kind == TEMPORAL else "CAST(? AS DOUBLE)"
-        after = f"{cut} + to_seconds(CAST(? AS DOUBLE) * 86400)" if kind == TEMPORAL else f"{cut} + CAST(? AS DOUBLE)"
+        cut = f"CAST({string_sql(str(cutoff))} AS {schema.type_of(name) if kind == TEMPORAL else 'DOUBLE'})"
+        gap = f"CAST({string_sql(repr(float(order.gap)))} AS DOUBLE)"
+        after = f"{cut} + to_seconds({gap} * 86400)" if kind == TEMPORAL else f"{cut} + {gap}"
         table = split_table(split_id)
-        sql = f"""
-            CREATE TABLE {table} AS
-            SELECT d.*, d.rowid AS __rs_row, {label_sql} AS __rs_label,
-                   CAST(list_position(?, {label_sql}) - 1 AS INTEGER) AS __rs_y,
-                   CAST({t} >= {cut} AS UTINYINT) AS __rs_test
-            FROM {TABLE} d
-            WHERE {valid} AND ({t} < {cut} OR {t} >= {after})
-            ORDER BY d.rowid
-        """
-        params = [labels, str(cutoff), str(cutoff), str(cutoff), float(order.gap)]
+        side = f"CASE WHEN {valid} AND ({t} < {cut} OR {t} >= {after}) THEN {t} >= {cut} END"
         try:
-            counts, excluded = _store(dataset, table, labels, sql, params)
+            counts, excluded = _stored(dataset, lambda: store_by_time(dataset, labels, label_sql, side), table,
+                                       labels, label_sql, lambda counts, _: _both_sides(counts, cutoff, name))
         except duckdb.Error as err:
             raise DataError(f"the out-of-time split failed: {duckdb_message(err)}") from None
-    for side in ("train", "test"):
-        if not sum(counts[side].values()):
-            raise DataError(f"cutoff {cutoff} on {name!r} leaves no {side} rows")
     return Split(dataset=dataset, target=target, positive=positive, labels=labels, test_size=test_size,
                  seed=seed, counts=counts, excluded=excluded, id=split_id,
                  time=TimeOrder(name, cutoff, float(order.gap)))
+
+
+def _both_sides(counts: dict, cutoff, name: str) -> None:
+    for side in ("train", "test"):
+        if not sum(counts[side].values()):
+            raise DataError(f"cutoff {cutoff} on {name!r} leaves no {side} rows")
 
 
 def _time_value(dataset: "Dataset", name: str, kind: str, value):

@@ -1,0 +1,120 @@
+"""How a split is kept: three columns of the dataset's own table and a view, never a copy of the data.
+
+``data`` carries ``__rs_y`` (the row's class index, NULL without a label), ``__rs_test`` (1 test,
+0 train, NULL on neither side) and ``__rs_h`` (the first 32 bits of the row's md5, for ranking).
+``__rs_y`` and ``__rs_test`` are rewritten whole with ``ALTER COLUMN ... USING``: a rewritten column
+scans as fast as a loaded one, where an UPDATE of every row leaves each later scan slower. ``__rs_h``
+needs the row number, which ``USING`` cannot see, so an UPDATE writes it (only the split reads it).
+
+The split ``split_<n>`` is a view of ``data``: its own columns, ``rowid`` as ``__rs_row``, the
+canonical label as ``__rs_label``, ``__rs_y`` and ``__rs_test``, for the rows on either side.
+
+A random split puts on the test side, in each class, the ``held_out`` rows that come first in the
+order of ``(md5(seed:key), key)`` without sorting the class: the rows are counted per 16-bit prefix
+of their md5, the prefix at which the class reaches ``held_out`` is found, and only the rows with
+that prefix are ranked. Rows whose ``__rs_h`` is below the last test row's go to test, above it to
+train; rows that share it are placed one by one (an UPDATE of those few rows).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .quoting import column_sql, string_sql
+from .tables import HASH, LABEL, ROW, TABLE, TEST, Y
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+SPLIT_COLUMNS = ((Y, "INTEGER"), (TEST, "UTINYINT"), (HASH, "UINTEGER"))
+HASH_HEX = 8        # md5 hex digits kept in ``__rs_h``
+PREFIX_BITS = 16    # the leading bits of ``__rs_h`` rows are counted by
+
+
+def _texts(values) -> str:
+    return "[" + ", ".join(string_sql(str(v)) for v in values) + "]"
+
+
+def _ints(values) -> str:
+    return "CAST([" + ", ".join(str(int(v)) for v in values) + "] AS BIGINT[])"
+
+
+def _prepare(dataset: "Dataset", labels: list[str], label_sql: str) -> None:
+    """The split's columns in ``data`` (added once), with every row's class index."""
+    con = dataset.con
+    have = {name for name, *_ in con.execute(f"DESCRIBE {TABLE}").fetchall()}
+    for name, kind in SPLIT_COLUMNS:
+        if name not in have:
+            con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}")
+    con.execute(f"ALTER TABLE {TABLE} ALTER {Y} TYPE INTEGER USING "
+                f"CAST(list_position({_texts(labels)}, {label_sql}) - 1 AS INTEGER)")
+
+
+def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out: list[int]):
+    """Per class, the ``__rs_h`` of its last test row (-1: none), and the rows sharing that value
+    that rank after it (they go to train)."""
+    con = dataset.con
+    held, shift = _ints(held_out), 4 * HASH_HEX - PREFIX_BITS
+    found = con.execute(f"""
+        WITH g AS (SELECT {Y} AS y, {HASH} >> {shift} AS b, count(*) AS n FROM {TABLE}
+                   WHERE {Y} IS NOT NULL GROUP BY ALL),
+             c AS (SELECT y, b, n, sum(n) OVER (PARTITION BY y ORDER BY b) AS cum FROM g)
+        SELECT y, b, k - (cum - n) FROM (SELECT *, list_extract({held}, y + 1) AS k FROM c)
+        WHERE cum >= k AND cum - n < k""").fetchall()
+    last = [-1] * len(held_out)
+    if not found:
+        return last, []
+    bucket, need = [-1] * len(held_out), [0] * len(held_out)
+    for y, b, k in found:
+        bucket[y], need[y] = int(b), int(k)
+    rows = con.execute(f"""
+        SELECT {Y}, {HASH}, rowid,
+               row_number() OVER (PARTITION BY {Y} ORDER BY md5(? || CAST({key_sql} AS VARCHAR)), {key_sql})
+        FROM {TABLE} WHERE {Y} IS NOT NULL AND ({HASH} >> {shift}) = list_extract({_ints(bucket)}, {Y} + 1)""",
+                       [seed_prefix]).fetchall()
+    for y, h, _, rank in rows:
+        if rank == need[y]:
+            last[y] = int(h)
+    after = [row for y, h, row, rank in rows if h == last[y] and rank > need[y]]
+    return last, after
+
+
+def store_ranked(dataset: "Dataset", labels: list[str], label_sql: str, key_sql: str, seed_prefix: str,
+                 held_out: list[int]) -> None:
+    """Write a random (or keyed) split into ``data``'s split columns (see the module)."""
+    con = dataset.con
+    _prepare(dataset, labels, label_sql)
+    con.execute(f"UPDATE {TABLE} SET {HASH} = "
+                f"CAST(('0x' || left(md5(? || CAST({key_sql} AS VARCHAR)), {HASH_HEX})) AS UINTEGER)", [seed_prefix])
+    last, after = _last_test_rows(dataset, key_sql, seed_prefix, held_out)
+    con.execute(f"ALTER TABLE {TABLE} ALTER {TEST} TYPE UTINYINT USING "
+                f"CAST(CAST({HASH} AS BIGINT) <= list_extract({_ints(last)}, {Y} + 1) AS UTINYINT)")
+    if after:
+        con.execute(f"UPDATE {TABLE} SET {TEST} = 0 WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [after])
+
+
+def store_by_time(dataset: "Dataset", labels: list[str], label_sql: str, side_sql: str) -> None:
+    """Write an out-of-time split: ``side_sql`` is 1 for test, 0 for train, NULL for neither."""
+    _prepare(dataset, labels, label_sql)
+    dataset.con.execute(f"ALTER TABLE {TABLE} ALTER {TEST} TYPE UTINYINT USING "
+                        f"CASE WHEN {Y} IS NOT NULL THEN CAST({side_sql} AS UTINYINT) END")
+
+
+def publish(dataset: "Dataset", table: str, labels: list[str], label_sql: str):
+    """Replace every earlier split's view (and validation table) by ``table``'s view; its rows per side
+    and class, and the rows on neither side."""
+    con = dataset.con
+    for (old,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                              "AND view_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
+        con.execute(f"DROP VIEW {old}")
+    for (old,) in con.execute("SELECT table_name FROM duckdb_tables() "
+                              "WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
+        con.execute(f"DROP TABLE {old}")
+    own = ", ".join(column_sql(c) for c in dataset.columns)
+    con.execute(f"CREATE VIEW {table} AS SELECT {own}, rowid AS {ROW}, {label_sql} AS {LABEL}, {Y}, {TEST} "
+                f"FROM {TABLE} WHERE {TEST} IS NOT NULL")
+    counts = {"train": {label: 0 for label in labels}, "test": {label: 0 for label in labels}}
+    for test, y, n in con.execute(f"SELECT {TEST}, {Y}, count(*) FROM {TABLE} WHERE {TEST} IS NOT NULL "
+                                  "GROUP BY ALL").fetchall():
+        counts["test" if test else "train"][labels[y]] = int(n)
+    return counts, dataset.n_rows - sum(sum(side.values()) for side in counts.values())

@@ -1,0 +1,76 @@
+"""The split kept as columns of the data and a view: the test rows are exactly, per class, the first
+``round(n * test_size)`` in the order of ``(md5(seed:key), key)`` (checked against hashlib, with the
+stored md5 prefix cut short so that rows share it and the tie path runs); no copy of the data; a
+refused split leaves the last one working."""
+
+import hashlib
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import studio
+import studio.data.split_store as store
+from studio.data.preview import first_rows
+from studio.data.split import TimeOrder
+from studio.errors import DataError
+
+
+def expected_test_rows(frame: pd.DataFrame, target: str, seed: int, test_size: float, key: str | None) -> set:
+    """Per class, the first round-half-up(n * test_size) rows by (md5(seed:key), key), by hand."""
+    out = set()
+    labelled = frame[frame[target].notna()]
+    for _, rows in labelled.groupby(labelled[target].astype(str)):
+        keys = [(hashlib.md5(f"{seed}:{k}".encode()).hexdigest(), k, i)
+                for i, k in zip(rows.index, rows.index if key is None else rows[key])]
+        keys.sort()
+        n = int(len(rows) * Decimal(str(test_size)) + Decimal("0.5"))
+        out |= {i for _, _, i in keys[:n]}
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(20, 400), classes=st.integers(2, 4), seed=st.integers(0, 10**6),
+       test_size=st.sampled_from([0.1, 0.25, 0.3, 0.5, 0.8]), keyed=st.booleans(), hex_digits=st.sampled_from([1, 2, 8]),
+       data=st.data())
+def test_the_test_rows_are_the_first_by_md5_in_each_class(n, classes, seed, test_size, keyed, hex_digits, data):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1)))
+    frame = pd.DataFrame({"x": rng.normal(size=n), "y": rng.choice([f"c{i}" for i in range(classes)], n),
+                          "id": [f"k{v}" for v in rng.permutation(10 * n)[:n]]})
+    frame.loc[rng.random(n) < 0.1, "y"] = None
+    if frame["y"].nunique() < 2:
+        frame.loc[:1, "y"] = ["c0", "c1"]
+    old = (store.HASH_HEX, store.PREFIX_BITS)
+    store.HASH_HEX, store.PREFIX_BITS = hex_digits, min(16, 4 * hex_digits - 1)  # short: rows share the prefix
+    try:
+        split = studio.Dataset.from_dataframe(frame).split("y", test_size=test_size, seed=seed,
+                                                           key="id" if keyed else None)
+    finally:
+        store.HASH_HEX, store.PREFIX_BITS = old
+    test = {r for (r,) in split.dataset.con.execute(f"SELECT __rs_row FROM {split.table} WHERE __rs_test = 1").fetchall()}
+    assert test == expected_test_rows(frame, "y", seed, test_size, "id" if keyed else None)
+    assert split.excluded == int(frame["y"].isna().sum())
+
+
+def test_no_copy_of_the_data_and_the_view_has_every_column_once(credit_split):
+    con = credit_split.dataset.con
+    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert tables == {"data"} and views == {credit_split.table}
+    names = [r[0] for r in con.execute(f"DESCRIBE {credit_split.table}").fetchall()]
+    assert names == credit_split.dataset.columns + ["__rs_row", "__rs_label", "__rs_y", "__rs_test"]
+    assert not any(c.startswith("__rs_") for c in credit_split.dataset.columns)
+    assert list(first_rows(credit_split.dataset, 3).columns) == credit_split.dataset.columns
+
+
+def test_a_refused_split_leaves_the_last_one_working():
+    frame = pd.DataFrame({"t": range(200), "x": np.arange(200) % 7, "y": [int(i % 5 == 0) for i in range(200)]})
+    ds = studio.Dataset.from_dataframe(frame)
+    first = ds.split("y", seed=3)
+    before = ds.con.execute(f"SELECT __rs_row, __rs_test FROM {first.table} ORDER BY 1").fetchall()
+    with pytest.raises(DataError, match="leaves no test rows"):
+        ds.split("y", by_time=TimeOrder("t", 10 ** 6))
+    assert ds.con.execute(f"SELECT __rs_row, __rs_test FROM {first.table} ORDER BY 1").fetchall() == before
+    assert sum(first.counts["test"].values()) == 100
