@@ -45,6 +45,7 @@ class Dataset:
     _schema: Schema | None = field(default=None, repr=False, compare=False)
     _n_rows: int | None = field(default=None, repr=False, compare=False)
     _class_counts: dict = field(default_factory=dict, repr=False, compare=False)
+    split_columns: dict = field(default_factory=dict, repr=False, compare=False)  # what they hold (split_store)
 
     def __post_init__(self):
         if self.lock is None:
@@ -178,7 +179,9 @@ class Dataset:
         if target not in self.schema:
             raise DataError(f"unknown target column {target!r}{self.schema.suggest(target)}")
         label = canonical_sql(column(target), self.schema.type_of(target)).sql("duckdb")
-        sql = (f"SELECT l, count(*) AS n FROM (SELECT {label} AS l FROM {TABLE}) "
+        raw = column(target).sql("duckdb")  # each distinct value labelled once, not each row
+        sql = (f"SELECT l, sum(__rs_n)::BIGINT AS n FROM (SELECT {label} AS l, __rs_n FROM "
+               f"(SELECT {raw}, count(*) AS __rs_n FROM {TABLE} GROUP BY ALL)) "
                f"WHERE l IS NOT NULL GROUP BY l ORDER BY n DESC, l")
         with self.lock:
             counts = [(str(l), int(n)) for l, n in self.con.execute(sql).fetchall()]

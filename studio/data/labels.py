@@ -34,6 +34,10 @@ def canonical(value) -> str:
     return text
 
 
+WHOLE_NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                      "UBIGINT", "UHUGEINT")
+
+
 def canonical_sql(column: exp.Expression, duckdb_type: str) -> exp.Expression:
     """A DuckDB expression giving the canonical label of ``column`` (NULL stays NULL)."""
     kind = kind_of(duckdb_type)
@@ -48,6 +52,8 @@ def canonical_sql(column: exp.Expression, duckdb_type: str) -> exp.Expression:
         as_int = exp.cast(exp.cast(value.copy(), "BIGINT"), "VARCHAR")
         return (exp.Case().when(exp.func("isnan", value.copy()), exp.Null())  # NaN: no label, like NULL
                 .when(integral, as_int).else_(exp.cast(value.copy(), "VARCHAR")))
+    if duckdb_type.upper() in WHOLE_NUMBER_TYPES:  # their text has no spaces or quotes: the cast is the label
+        return exp.cast(column, "VARCHAR")
     text = exp.func("trim", exp.cast(column, "VARCHAR"))
     quoted = exp.or_(*[
         exp.and_(exp.func("starts_with", text.copy(), exp.Literal.string(q)),

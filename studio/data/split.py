@@ -174,8 +174,9 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
                            split_id)
     key_sql = "rowid" if key is None else column(key).sql("duckdb")
     with dataset.lock:
-        counts, excluded = _stored(dataset, lambda: store_ranked(dataset, labels, label_sql, key_sql, seed_prefix,
-                                                                 held_out), table, labels, label_sql)
+        counts, excluded = _stored(dataset, lambda wrote: store_ranked(dataset, labels, label_sql, key_sql,
+                                                                       seed_prefix, held_out, wrote),
+                                   table, labels, label_sql)
     return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
                  test_size=float(test_size), seed=seed, counts=counts, excluded=excluded, id=split_id, key=key)
 
@@ -183,10 +184,10 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
 def _stored(dataset: "Dataset", write, table: str, labels: list[str], label_sql: str, check=None):
     """``write`` the split's columns and publish its view in one transaction; ``check`` may refuse its
     counts. A failure or a refusal leaves the last split as it was."""
-    con = dataset.con
+    con, wrote = dataset.con, {}
     con.execute("BEGIN TRANSACTION")
     try:
-        write()
+        write(wrote)
         out = publish(dataset, table, labels, label_sql)
         if check is not None:
             check(*out)
@@ -194,6 +195,7 @@ def _stored(dataset: "Dataset", write, table: str, labels: list[str], label_sql:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    dataset.split_columns.update(wrote)  # what the columns now hold, so that the next split can keep it
     return out
 
 
@@ -228,7 +230,7 @@ def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str
         table = split_table(split_id)
         side = f"CASE WHEN {valid} AND ({t} < {cut} OR {t} >= {after}) THEN {t} >= {cut} END"
         try:
-            counts, excluded = _stored(dataset, lambda: store_by_time(dataset, labels, label_sql, side), table,
+            counts, excluded = _stored(dataset, lambda wrote: store_by_time(dataset, labels, label_sql, side, wrote), table,
                                        labels, label_sql, lambda counts, _: _both_sides(counts, cutoff, name))
         except duckdb.Error as err:
             raise DataError(f"the out-of-time split failed: {duckdb_message(err)}") from None

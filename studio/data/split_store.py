@@ -39,15 +39,18 @@ def _ints(values) -> str:
     return "CAST([" + ", ".join(str(int(v)) for v in values) + "] AS BIGINT[])"
 
 
-def _prepare(dataset: "Dataset", labels: list[str], label_sql: str) -> None:
-    """The split's columns in ``data`` (added once), with every row's class index."""
+def _prepare(dataset: "Dataset", labels: list[str], label_sql: str, wrote: dict) -> None:
+    """The split's columns in ``data`` (added once), with every row's class index (kept when the
+    last split wrote the same)."""
     con = dataset.con
     have = {name for name, *_ in con.execute(f"DESCRIBE {TABLE}").fetchall()}
     for name, kind in SPLIT_COLUMNS:
         if name not in have:
             con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}")
-    con.execute(f"ALTER TABLE {TABLE} ALTER {Y} TYPE INTEGER USING "
-                f"CAST(list_position({_texts(labels)}, {label_sql}) - 1 AS INTEGER)")
+    wrote[Y] = (label_sql, tuple(labels))
+    if dataset.split_columns.get(Y) != wrote[Y]:
+        con.execute(f"ALTER TABLE {TABLE} ALTER {Y} TYPE INTEGER USING "
+                    f"CAST(list_position({_texts(labels)}, {label_sql}) - 1 AS INTEGER)")
 
 
 def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out: list[int]):
@@ -80,12 +83,15 @@ def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out
 
 
 def store_ranked(dataset: "Dataset", labels: list[str], label_sql: str, key_sql: str, seed_prefix: str,
-                 held_out: list[int]) -> None:
-    """Write a random (or keyed) split into ``data``'s split columns (see the module)."""
+                 held_out: list[int], wrote: dict) -> None:
+    """Write a random (or keyed) split into ``data``'s split columns (see the module); what was written
+    goes in ``wrote`` (the md5 prefixes are kept when the last split had the same seed and key)."""
     con = dataset.con
-    _prepare(dataset, labels, label_sql)
-    con.execute(f"UPDATE {TABLE} SET {HASH} = "
-                f"CAST(('0x' || left(md5(? || CAST({key_sql} AS VARCHAR)), {HASH_HEX})) AS UINTEGER)", [seed_prefix])
+    _prepare(dataset, labels, label_sql, wrote)
+    wrote[HASH] = (seed_prefix, key_sql, HASH_HEX)
+    if dataset.split_columns.get(HASH) != wrote[HASH]:
+        con.execute(f"UPDATE {TABLE} SET {HASH} = CAST(('0x' || left(md5(? || CAST({key_sql} AS VARCHAR)), "
+                    f"{HASH_HEX})) AS UINTEGER)", [seed_prefix])
     last, after = _last_test_rows(dataset, key_sql, seed_prefix, held_out)
     con.execute(f"ALTER TABLE {TABLE} ALTER {TEST} TYPE UTINYINT USING "
                 f"CAST(CAST({HASH} AS BIGINT) <= list_extract({_ints(last)}, {Y} + 1) AS UTINYINT)")
@@ -93,9 +99,9 @@ def store_ranked(dataset: "Dataset", labels: list[str], label_sql: str, key_sql:
         con.execute(f"UPDATE {TABLE} SET {TEST} = 0 WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [after])
 
 
-def store_by_time(dataset: "Dataset", labels: list[str], label_sql: str, side_sql: str) -> None:
+def store_by_time(dataset: "Dataset", labels: list[str], label_sql: str, side_sql: str, wrote: dict) -> None:
     """Write an out-of-time split: ``side_sql`` is 1 for test, 0 for train, NULL for neither."""
-    _prepare(dataset, labels, label_sql)
+    _prepare(dataset, labels, label_sql, wrote)
     dataset.con.execute(f"ALTER TABLE {TABLE} ALTER {TEST} TYPE UTINYINT USING "
                         f"CASE WHEN {Y} IS NOT NULL THEN CAST({side_sql} AS UTINYINT) END")
 

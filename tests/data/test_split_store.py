@@ -44,14 +44,16 @@ def test_the_test_rows_are_the_first_by_md5_in_each_class(n, classes, seed, test
         frame.loc[:1, "y"] = ["c0", "c1"]
     old = (store.HASH_HEX, store.PREFIX_BITS)
     store.HASH_HEX, store.PREFIX_BITS = hex_digits, min(16, 4 * hex_digits - 1)  # short: rows share the prefix
-    try:
-        split = studio.Dataset.from_dataframe(frame).split("y", test_size=test_size, seed=seed,
-                                                           key="id" if keyed else None)
+    ds = studio.Dataset.from_dataframe(frame)
+    key = "id" if keyed else None
+    try:  # then another share (the md5 prefixes kept), another seed (written again), the first again
+        for s, share in ((seed, test_size), (seed, 1 - test_size), (seed + 1, test_size), (seed, test_size)):
+            split = ds.split("y", test_size=share, seed=s, key=key)
+            test = {r for (r,) in ds.con.execute(f"SELECT __rs_row FROM {split.table} WHERE __rs_test = 1").fetchall()}
+            assert test == expected_test_rows(frame, "y", s, share, key)
+            assert split.excluded == int(frame["y"].isna().sum())
     finally:
         store.HASH_HEX, store.PREFIX_BITS = old
-    test = {r for (r,) in split.dataset.con.execute(f"SELECT __rs_row FROM {split.table} WHERE __rs_test = 1").fetchall()}
-    assert test == expected_test_rows(frame, "y", seed, test_size, "id" if keyed else None)
-    assert split.excluded == int(frame["y"].isna().sum())
 
 
 def test_no_copy_of_the_data_and_the_view_has_every_column_once(credit_split):
