@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from ..data.schema import Schema
@@ -49,9 +52,18 @@ def answer(scorer: Scorer, body: bytes) -> tuple[int, bytes]:
         return 422, _json({"error": f"cannot score these records: {str(err)[:300]}"})
 
 
-def _start(rules: RuleSet, schema: Schema | None) -> None:
+def _start(rules: RuleSet, schema: Schema | None, parent: int) -> None:
     global _scorer
     _scorer = Scorer(rules, schema)
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once the server that started it is gone (killed, say, with no time to stop
+    its workers): a worker never outlives its server."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def answer_in_worker(body: bytes) -> tuple[int, bytes]:
@@ -69,7 +81,7 @@ class ScoringPool:
     def executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start, initargs=(self.rules, self.schema))
+                                             initializer=_start, initargs=(self.rules, self.schema, os.getpid()))
         return self._pool
 
     def restart(self) -> None:

@@ -200,3 +200,43 @@ def test_slow_connections_do_not_starve_the_server(tmp_path):
         finally:
             for s in slow:
                 s.close()
+
+
+def _children(pid: int) -> set[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return {int(p) for p in f.read().split()}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] == "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+def test_the_workers_end_when_the_server_is_killed(tmp_path):
+    """A server killed outright (no time to stop its workers) leaves no worker process behind."""
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(RULES))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "studio", "serve", str(path), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if call(port, "GET", "/health")[0] == 200 and len(_children(proc.pid)) >= 2:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        workers = _children(proc.pid)
+        assert workers
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    deadline = time.time() + 60  # each worker looks for its server every second
+    while time.time() < deadline and not all(_gone(p) for p in workers):
+        time.sleep(0.2)
+    assert all(_gone(p) for p in workers), [p for p in workers if not _gone(p)]
