@@ -4,11 +4,12 @@ Amount, Class; about 0.17% positives, shifted on a few V columns), written by Du
     .venv/bin/python -m benchmarks.bench_scale                       # 1 M and 10 M rows
     .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000
 
-Each size runs in a process of its own (its peak RSS is its own): load the file, split it (columns of the data
-and a view, see studio/data/split_store.py), a full refresh of ten rules (median of --repeats, the counts forgotten each
-time as a rule change does), the threshold scan (every single threshold of every numeric column,
-256 bins) and Explore's train sample; then the ratio of each step's time between sizes next to the
-ratio of the rows (linear growth: the two are equal).
+Each size runs in a process of its own (its peak RSS is its own): load the file, split it (columns of
+the data and a view, see studio/data/split_store.py), split it again with another test share and
+another seed, a full refresh of ten rules (median of --repeats, the counts forgotten each time as a
+rule change does), the threshold scan (every single threshold of every numeric column, 256 bins)
+and Explore's train sample; then the ratio of each step's time between sizes next to the ratio of
+the rows (linear growth: the two are equal).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from studio.data.folders import cache_dir
 
 from benchmarks.bench_engine import full_refresh, peak_rss_mib, ruleset
 
-STEPS = ("load", "split", "refresh", "scan", "sample")
+STEPS = ("load", "split", "share", "seed", "refresh", "scan", "sample")
 
 
 def generated(rows: int):
@@ -61,6 +62,12 @@ def one_size(rows: int, repeats: int) -> dict:
     t0 = time.perf_counter()
     split = data.split("Class", positive=1, test_size=0.5, seed=0)
     out["split"] = time.perf_counter() - t0
+    t0 = time.perf_counter()  # what changing the Data page's split costs: another test share, another seed
+    data.split("Class", positive=1, test_size=0.3, seed=0)
+    out["share"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    split = data.split("Class", positive=1, test_size=0.5, seed=1)
+    out["seed"] = time.perf_counter() - t0
     rules = ruleset()
     run = full_refresh(split, rules)
     times = []
@@ -93,7 +100,8 @@ def main() -> None:
         done = subprocess.run([sys.executable, "-m", "benchmarks.bench_scale", "--one", str(rows),
                                "--repeats", str(args.repeats)], capture_output=True, text=True, check=True)
         r = results[rows] = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{rows:>11,} rows: load {r['load']:.2f} s, split {r['split']:.2f} s, full refresh {r['refresh'] * 1000:,.0f} ms "
+        print(f"{rows:>11,} rows: load {r['load']:.2f} s, split {r['split']:.2f} s (then another share "
+              f"{r['share']:.2f} s, another seed {r['seed']:.2f} s), full refresh {r['refresh'] * 1000:,.0f} ms "
               f"(median of {args.repeats}), threshold scan {r['scan']:.2f} s, Explore sample {r['sample']:.2f} s, "
               f"peak RSS {r['rss_mib'] / 1024:.2f} GiB", flush=True)
     sizes = sorted(results)
