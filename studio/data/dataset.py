@@ -141,10 +141,15 @@ class Dataset:
                 raise DataError(f"{self.name} was read as one column ({schema.names[0][:60]!r})"
                                 + (f": its rows are ragged ({ragged})" if ragged else
                                    ": are its delimiter and quotes regular?"))
-        clash = [c for c in Schema.of(self.con, TABLE).names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
+        names = Schema.of(self.con, TABLE).names
+        clash = [c for c in names if c in RESERVED or c.lower().startswith(RESERVED_PREFIX)]
         if clash:
             raise DataError(f"{self.name} uses reserved column name {clash[0]!r} (names starting with "
                             f"{RESERVED_PREFIX!r} are the studio's own)")
+        hides = [c for c in names if c.lower() == "rowid"]
+        if hides:  # it would hide DuckDB's row number, which the split and the row pages are built on
+            raise DataError(f"{self.name} has a column named {hides[0]!r}, the name DuckDB gives each row's number: "
+                            "rename that column and open the file again")
 
     # ---- facts -----------------------------------------------------------
     @property

@@ -232,6 +232,8 @@ def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str
         try:
             counts, excluded = _stored(dataset, lambda wrote: store_by_time(dataset, labels, label_sql, side, wrote), table,
                                        labels, label_sql, lambda counts, _: _both_sides(counts, cutoff, name))
+        except duckdb.InterruptException:
+            raise  # the time limit's own message (QueryGuard)
         except duckdb.Error as err:
             raise DataError(f"the out-of-time split failed: {duckdb_message(err)}") from None
     return Split(dataset=dataset, target=target, positive=positive, labels=labels, test_size=test_size,

@@ -144,6 +144,15 @@ def test_the_studios_own_column_prefix_is_reserved():
             studio.Dataset.from_dataframe(pd.DataFrame({name: [1, 2], "y": [0, 1]}))
 
 
+def test_a_column_that_would_hide_the_row_number_is_refused():
+    import pandas as pd
+    from studio.errors import DataError
+
+    for name in ("rowid", "RowID"):
+        with pytest.raises(DataError, match=f"has a column named '{name}'.*rename that column"):
+            studio.Dataset.from_dataframe(pd.DataFrame({name: [5] * 10, "x": range(10), "y": [i % 2 for i in range(10)]}))
+
+
 def test_synthetic_time_and_amount_look_like_card_traffic():
     """Two days in seconds with a night-time dip for legitimate traffic (frauds come at any hour);
     heavy-tailed amounts, frauds with their own: many tiny test charges, the rest larger than usual."""
