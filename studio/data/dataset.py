@@ -18,14 +18,11 @@ from .limits import LoadLimits, check_file, csv_head_columns
 from .labels import canonical_sql
 from .quoting import column, string_sql
 from .schema import Schema
-from .split_store import SPLIT_COLUMNS
 from .sources import (PARQUET_SUFFIXES, check_readable, csv_source, file_source, missing_markers, parquet_source,
                       ragged_line)
 from .split import TimeOrder, make_split
 from .tables import RESERVED, RESERVED_PREFIX, TABLE
 
-
-SPLIT_NAMES = {name for name, _ in SPLIT_COLUMNS}
 
 
 @dataclass
@@ -157,7 +154,7 @@ class Dataset:
         if self._schema is None:
             with self.lock:
                 every = Schema.of(self.con, TABLE)  # less the split's own columns (see split_store)
-                self._schema = Schema(tuple(c for c in every.columns if c[0] not in SPLIT_NAMES))
+                self._schema = Schema(tuple(c for c in every.columns if not c[0].startswith(RESERVED_PREFIX)))
         return self._schema
 
     @property

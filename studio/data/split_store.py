@@ -53,14 +53,15 @@ def _prepare(dataset: "Dataset", labels: list[str], label_sql: str, wrote: dict)
                     f"CAST(list_position({_texts(labels)}, {label_sql}) - 1 AS INTEGER)")
 
 
-def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out: list[int]):
-    """Per class, the ``__rs_h`` of its last test row (-1: none), and the rows sharing that value
-    that rank after it (they go to train)."""
+def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out: list[int], hashed: str,
+                    where: str):
+    """Per class, the ``hashed`` value of its last test row (-1: none), and the rows sharing that
+    value that rank after it (they go to train); only rows where ``where`` holds take part."""
     con = dataset.con
     held, shift = _ints(held_out), 4 * HASH_HEX - PREFIX_BITS
     found = con.execute(f"""
-        WITH g AS (SELECT {Y} AS y, {HASH} >> {shift} AS b, count(*) AS n FROM {TABLE}
-                   WHERE {Y} IS NOT NULL GROUP BY ALL),
+        WITH g AS (SELECT {Y} AS y, {hashed} >> {shift} AS b, count(*) AS n FROM {TABLE}
+                   WHERE {Y} IS NOT NULL AND {where} GROUP BY ALL),
              c AS (SELECT y, b, n, sum(n) OVER (PARTITION BY y ORDER BY b) AS cum FROM g)
         SELECT y, b, k - (cum - n) FROM (SELECT *, list_extract({held}, y + 1) AS k FROM c)
         WHERE cum >= k AND cum - n < k""").fetchall()
@@ -71,10 +72,10 @@ def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out
     for y, b, k in found:
         bucket[y], need[y] = int(b), int(k)
     rows = con.execute(f"""
-        SELECT {Y}, {HASH}, rowid,
+        SELECT {Y}, {hashed}, rowid,
                row_number() OVER (PARTITION BY {Y} ORDER BY md5(? || CAST({key_sql} AS VARCHAR)), {key_sql})
-        FROM {TABLE} WHERE {Y} IS NOT NULL AND ({HASH} >> {shift}) = list_extract({_ints(bucket)}, {Y} + 1)""",
-                       [seed_prefix]).fetchall()
+        FROM {TABLE} WHERE {Y} IS NOT NULL AND {where}
+        AND ({hashed} >> {shift}) = list_extract({_ints(bucket)}, {Y} + 1)""", [seed_prefix]).fetchall()
     for y, h, _, rank in rows:
         if rank == need[y]:
             last[y] = int(h)
@@ -82,21 +83,30 @@ def _last_test_rows(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out
     return last, after
 
 
+def rank_sides(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out: list[int], hashed: str, side: str,
+               where: str = "TRUE", hash_again: bool = True) -> None:
+    """Among the rows where ``where`` holds, put in column ``side`` 1 for the first ``held_out`` of each
+    class by ``(md5(seed_prefix:key), key)``, 0 for the others (NULL elsewhere); column ``hashed``
+    takes the md5 prefixes (unless ``hash_again`` is false: they are there already)."""
+    con = dataset.con
+    if hash_again:
+        con.execute(f"UPDATE {TABLE} SET {hashed} = CAST(('0x' || left(md5(? || CAST({key_sql} AS VARCHAR)), "
+                    f"{HASH_HEX})) AS UINTEGER)", [seed_prefix])
+    last, after = _last_test_rows(dataset, key_sql, seed_prefix, held_out, hashed, where)
+    con.execute(f"ALTER TABLE {TABLE} ALTER {side} TYPE UTINYINT USING CASE WHEN {where} THEN "
+                f"CAST(CAST({hashed} AS BIGINT) <= list_extract({_ints(last)}, {Y} + 1) AS UTINYINT) END")
+    if after:
+        con.execute(f"UPDATE {TABLE} SET {side} = 0 WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [after])
+
+
 def store_ranked(dataset: "Dataset", labels: list[str], label_sql: str, key_sql: str, seed_prefix: str,
                  held_out: list[int], wrote: dict) -> None:
     """Write a random (or keyed) split into ``data``'s split columns (see the module); what was written
     goes in ``wrote`` (the md5 prefixes are kept when the last split had the same seed and key)."""
-    con = dataset.con
     _prepare(dataset, labels, label_sql, wrote)
     wrote[HASH] = (seed_prefix, key_sql, HASH_HEX)
-    if dataset.split_columns.get(HASH) != wrote[HASH]:
-        con.execute(f"UPDATE {TABLE} SET {HASH} = CAST(('0x' || left(md5(? || CAST({key_sql} AS VARCHAR)), "
-                    f"{HASH_HEX})) AS UINTEGER)", [seed_prefix])
-    last, after = _last_test_rows(dataset, key_sql, seed_prefix, held_out)
-    con.execute(f"ALTER TABLE {TABLE} ALTER {TEST} TYPE UTINYINT USING "
-                f"CAST(CAST({HASH} AS BIGINT) <= list_extract({_ints(last)}, {Y} + 1) AS UTINYINT)")
-    if after:
-        con.execute(f"UPDATE {TABLE} SET {TEST} = 0 WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [after])
+    rank_sides(dataset, key_sql, seed_prefix, held_out, HASH, TEST,
+               hash_again=dataset.split_columns.get(HASH) != wrote[HASH])
 
 
 def store_by_time(dataset: "Dataset", labels: list[str], label_sql: str, side_sql: str, wrote: dict) -> None:

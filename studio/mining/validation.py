@@ -1,16 +1,19 @@
 """A validation slice of the train rows, for choosing among rule lists without the test rows.
 
-:func:`validation_split` stores the train rows of a split again as a split of their own: its train
-side (the *fit* rows) learns the candidates, its test side (the *validation* rows, a stratified,
-seeded share of train) judges the lists. The held-out test rows are not in that table at all."""
+:func:`validation_split` makes the train rows of a split a split of their own: its train side (the
+*fit* rows) learns the candidates, its test side (the *validation* rows, a stratified, seeded share
+of train) judges the lists. The held-out test rows are on neither side."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from decimal import Decimal
 
+from ..data.labels import canonical_sql
+from ..data.quoting import column, column_sql
 from ..data.split import Split, next_split_id
-from ..data.tables import split_table
+from ..data.split_store import rank_sides
+from ..data.tables import LABEL, RESERVED_PREFIX, ROW, TABLE, TEST, Y, split_table
 from ..errors import StudioError
 from ..rules.model import RuleSet
 
@@ -20,37 +23,39 @@ FRACTION = 0.25
 @contextmanager
 def validation_split(split: Split, fraction: float = FRACTION, seed: int = 0):
     """The train rows of ``split`` as a split: a stratified ``fraction`` of them (by class, in the
-    order of ``md5(seed:v:row)``) on the test side, the rest on train. The table is dropped on exit."""
+    order of ``md5(seed:v:row)``) on the test side, the rest on train. Like the split itself it copies
+    no data: two columns of the dataset's table of its own (dropped on exit) and a view."""
     if not 0.0 < fraction < 1.0:
         raise StudioError(f"the validation share is between 0 and 1, not {fraction!r}")
     inner_id = next_split_id()
     table = split_table(inner_id)
+    hashed, side = f"{RESERVED_PREFIX}vh{inner_id}", f"{RESERVED_PREFIX}v{inner_id}"
     share = Decimal(str(fraction))
-    sql = f"""
-        CREATE TABLE {table} AS
-        WITH ranked AS (
-            SELECT __rs_row AS __v_row,
-                   row_number() OVER (PARTITION BY __rs_y ORDER BY md5(? || __rs_row::VARCHAR), __rs_row) AS __v_rank,
-                   count(*) OVER (PARTITION BY __rs_y) AS __v_n
-            FROM {split.table} WHERE __rs_test = 0
-        )
-        SELECT s.* REPLACE (CAST(__v_rank <= floor(__v_n * {share} + 0.5) AS UTINYINT) AS __rs_test)
-        FROM {split.table} s JOIN ranked ON s.__rs_row = ranked.__v_row
-        WHERE s.__rs_test = 0
-    """
-    with split.dataset.lock:
-        split.dataset.con.execute(sql, [f"{seed}:v:"])
-        rows = split.dataset.con.execute(f"SELECT __rs_test, __rs_label, count(*) FROM {table} GROUP BY ALL").fetchall()
-    counts = {"train": {label: 0 for label in split.labels}, "test": {label: 0 for label in split.labels}}
-    for test, label, n in rows:
-        counts["test" if test else "train"][label] = int(n)
-    inner = Split(dataset=split.dataset, target=split.target, positive=split.positive, labels=list(split.labels),
-                  test_size=fraction, seed=seed, counts=counts, excluded=0, id=inner_id)
+    held = [int(split.counts["train"][label] * share + Decimal("0.5")) for label in split.labels]
+    ds = split.dataset
+    label = canonical_sql(column(split.target), ds.schema.type_of(split.target)).sql("duckdb")
+    own = ", ".join(column_sql(c) for c in ds.columns)
     try:
+        with ds.lock:
+            ds.con.execute(f"SELECT 1 FROM {split.table} LIMIT 0")  # a split replaced since has no view
+            ds.con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {hashed} UINTEGER")
+            ds.con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {side} UTINYINT")
+            rank_sides(ds, "rowid", f"{seed}:v:", held, hashed, side, where=f"{TEST} = 0")
+            ds.con.execute(f"CREATE VIEW {table} AS SELECT {own}, rowid AS {ROW}, {label} AS {LABEL}, {Y}, "
+                           f"{side} AS {TEST} FROM {TABLE} WHERE {side} IS NOT NULL")
+            rows = ds.con.execute(f"SELECT {side}, {Y}, count(*) FROM {TABLE} WHERE {side} IS NOT NULL "
+                                  "GROUP BY ALL").fetchall()
+        counts = {"train": {label: 0 for label in split.labels}, "test": {label: 0 for label in split.labels}}
+        for test, y, n in rows:
+            counts["test" if test else "train"][split.labels[y]] = int(n)
+        inner = Split(dataset=ds, target=split.target, positive=split.positive, labels=list(split.labels),
+                      test_size=fraction, seed=seed, counts=counts, excluded=0, id=inner_id)
         yield inner
     finally:
-        with split.dataset.lock:
-            split.dataset.con.execute(f"DROP TABLE IF EXISTS {table}")
+        with ds.lock:
+            ds.con.execute(f"DROP VIEW IF EXISTS {table}")
+            for name in (side, hashed):
+                ds.con.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS {name}")
 
 
 def side_value(split: Split, rules: RuleSet, side: str, objective: str = "f1", beta: float = 1.0,

@@ -2,6 +2,8 @@
 its candidates (against the numpy rule evaluator), the objective it judges lists by (against
 scikit-learn), determinism, the settings it honours, and stopping (time budget, a stop request)."""
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,12 +46,19 @@ def test_the_validation_slice_holds_train_rows_only_stratified_and_seeded(shop_s
             n = shop_split.counts["train"][label]
             assert inner.counts["test"][label] == int(n * 0.25 + 0.5) == int((valid["__rs_label"] == label).sum())
             assert inner.counts["train"][label] == n - inner.counts["test"][label]
+    train = rows_of(shop_split, "__rs_test = 0")
+    by_hand = set()
+    for label, rows in train.groupby("__rs_label"):
+        ranked = sorted((hashlib.md5(f"3:v:{r}".encode()).hexdigest(), r) for r in rows["__rs_row"])
+        by_hand |= {r for _, r in ranked[:int(len(rows) * 0.25 + 0.5)]}
+    assert set(valid["__rs_row"]) == by_hand  # the first of each class by md5(seed:v:row), by hand
     assert set(fit["__rs_row"]) | set(valid["__rs_row"]) == outer_train
     assert not (set(valid["__rs_row"]) & outer_test) and not (set(fit["__rs_row"]) & outer_test)
     assert not set(fit["__rs_row"]) & set(valid["__rs_row"])
-    gone = shop_split.dataset.con.execute(
-        f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{table}'").fetchone()[0]
-    assert gone == 0  # the slice's table is dropped
+    con = shop_split.dataset.con
+    assert con.execute(f"SELECT count(*) FROM duckdb_views() WHERE view_name = '{table}'").fetchone()[0] == 0
+    assert [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["data"]  # no copy
+    assert not [c for (c, *_) in con.execute("DESCRIBE data").fetchall() if c.startswith("__rs_v")]  # its columns gone
     with validation_split(shop_split, 0.25, seed=3) as again, validation_split(shop_split, 0.25, seed=4) as other:
         assert list(rows_of(again, "__rs_test = 1")["__rs_row"]) == list(valid["__rs_row"])
         assert list(rows_of(other, "__rs_test = 1")["__rs_row"]) != list(valid["__rs_row"])
