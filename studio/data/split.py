@@ -42,7 +42,7 @@ _ids = itertools.count(1)
 
 
 def next_split_id() -> int:
-    """A split table number no other split uses."""
+    """A split number (its view's name) no other split uses."""
     return next(_ids)
 MAX_CLASSES = 1000
 
