@@ -116,21 +116,25 @@ def store_by_time(dataset: "Dataset", labels: list[str], label_sql: str, side_sq
                         f"CASE WHEN {Y} IS NOT NULL THEN CAST({side_sql} AS UTINYINT) END")
 
 
-def publish(dataset: "Dataset", table: str, labels: list[str], label_sql: str):
-    """Replace every earlier split's view (and validation table) by ``table``'s view; its rows per side
-    and class, and the rows on neither side."""
+def make_view(dataset: "Dataset", table: str, labels: list[str], label_sql: str, side: str = TEST) -> dict:
+    """The view ``table`` of the rows that column ``side`` puts on a side (as ``__rs_test``), and its
+    rows per side and class."""
     con = dataset.con
-    for (old,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
-                              "AND view_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
-        con.execute(f"DROP VIEW {old}")
-    for (old,) in con.execute("SELECT table_name FROM duckdb_tables() "
-                              "WHERE table_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
-        con.execute(f"DROP TABLE {old}")
     own = ", ".join(column_sql(c) for c in dataset.columns)
-    con.execute(f"CREATE VIEW {table} AS SELECT {own}, rowid AS {ROW}, {label_sql} AS {LABEL}, {Y}, {TEST} "
-                f"FROM {TABLE} WHERE {TEST} IS NOT NULL")
+    con.execute(f"CREATE VIEW {table} AS SELECT {own}, rowid AS {ROW}, {label_sql} AS {LABEL}, {Y}, "
+                f"{side} AS {TEST} FROM {TABLE} WHERE {side} IS NOT NULL")
     counts = {"train": {label: 0 for label in labels}, "test": {label: 0 for label in labels}}
-    for test, y, n in con.execute(f"SELECT {TEST}, {Y}, count(*) FROM {TABLE} WHERE {TEST} IS NOT NULL "
+    for test, y, n in con.execute(f"SELECT {side}, {Y}, count(*) FROM {TABLE} WHERE {side} IS NOT NULL "
                                   "GROUP BY ALL").fetchall():
         counts["test" if test else "train"][labels[y]] = int(n)
+    return counts
+
+
+def publish(dataset: "Dataset", table: str, labels: list[str], label_sql: str):
+    """Replace every earlier split's view (validation slices' too) by ``table``'s view; its rows per
+    side and class, and the rows on neither side."""
+    for (old,) in dataset.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                      "AND view_name LIKE 'split\\_%' ESCAPE '\\'").fetchall():
+        dataset.con.execute(f"DROP VIEW {old}")
+    counts = make_view(dataset, table, labels, label_sql)
     return counts, dataset.n_rows - sum(sum(side.values()) for side in counts.values())

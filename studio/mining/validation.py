@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from ..data.labels import canonical_sql
-from ..data.quoting import column, column_sql
+from ..data.quoting import column
 from ..data.split import Split, next_split_id
-from ..data.split_store import rank_sides
-from ..data.tables import LABEL, RESERVED_PREFIX, ROW, TABLE, TEST, Y, split_table
+from ..data.split_store import make_view, rank_sides
+from ..data.tables import RESERVED_PREFIX, TABLE, TEST, split_table
 from ..errors import StudioError
 from ..rules.model import RuleSet
 
@@ -34,20 +34,13 @@ def validation_split(split: Split, fraction: float = FRACTION, seed: int = 0):
     held = [int(split.counts["train"][label] * share + Decimal("0.5")) for label in split.labels]
     ds = split.dataset
     label = canonical_sql(column(split.target), ds.schema.type_of(split.target)).sql("duckdb")
-    own = ", ".join(column_sql(c) for c in ds.columns)
     try:
         with ds.lock:
             ds.con.execute(f"SELECT 1 FROM {split.table} LIMIT 0")  # a split replaced since has no view
             ds.con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {hashed} UINTEGER")
             ds.con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {side} UTINYINT")
             rank_sides(ds, "rowid", f"{seed}:v:", held, hashed, side, where=f"{TEST} = 0")
-            ds.con.execute(f"CREATE VIEW {table} AS SELECT {own}, rowid AS {ROW}, {label} AS {LABEL}, {Y}, "
-                           f"{side} AS {TEST} FROM {TABLE} WHERE {side} IS NOT NULL")
-            rows = ds.con.execute(f"SELECT {side}, {Y}, count(*) FROM {TABLE} WHERE {side} IS NOT NULL "
-                                  "GROUP BY ALL").fetchall()
-        counts = {"train": {label: 0 for label in split.labels}, "test": {label: 0 for label in split.labels}}
-        for test, y, n in rows:
-            counts["test" if test else "train"][split.labels[y]] = int(n)
+            counts = make_view(ds, table, split.labels, label, side)
         inner = Split(dataset=ds, target=split.target, positive=split.positive, labels=list(split.labels),
                       test_size=fraction, seed=seed, counts=counts, excluded=0, id=inner_id)
         yield inner
