@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeout, expect
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
@@ -24,12 +24,22 @@ def open_studio(page: Page, url: str) -> None:
     wait_idle(page)
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of a selectbox by its label."""
-    box = page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}"))
-    box.click()
-    box.type(option)  # the list is virtual: filter it so that the option is rendered
-    page.get_by_role("option", name=option, exact=True).click()
+def choose(page: Page, label: str, option: str, attempts: int = 3) -> None:
+    """Pick an option of a selectbox by its label. A run that ends while the list is open draws the
+    box again and closes the list (on a busy machine): then the list is opened again."""
+    for attempt in range(attempts):
+        box = page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}"))
+        box.click()
+        box.type(option)  # the list is virtual: filter it so that the option is rendered
+        wanted = page.get_by_role("option", name=option, exact=True)
+        try:
+            wanted.click(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
     wait_idle(page)
 
 
