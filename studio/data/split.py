@@ -32,7 +32,7 @@ from .connection import duckdb_message
 from .schema import NUMERIC, TEMPORAL
 from .labels import canonical_sql, class_label, label_sort_key, native, resolve
 from .quoting import column, string_sql
-from .split_store import publish, store_by_time, store_ranked
+from .split_store import class_index_sql, publish, store_by_time, store_ranked
 from .tables import TABLE, split_table
 
 if TYPE_CHECKING:
@@ -158,6 +158,7 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
 
     ttype = dataset.schema.type_of(target)
     label_sql = canonical_sql(column(target), ttype).sql("duckdb")
+    index_sql = class_index_sql(labels, label_sql, column(target).sql("duckdb"), ttype)
     seed_prefix = f"{seed}:"
     count = dict(classes)
     fraction = Decimal(str(test_size))
@@ -170,11 +171,11 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
         with dataset.lock:
             check_key(dataset, key, target)
     if by_time is not None:
-        return _time_split(dataset, target, positive_label, labels, label_sql, float(test_size), seed, by_time,
-                           split_id)
+        return _time_split(dataset, target, positive_label, labels, label_sql, index_sql, float(test_size), seed,
+                           by_time, split_id)
     key_sql = "rowid" if key is None else column(key).sql("duckdb")
     with dataset.lock:
-        counts, excluded = _stored(dataset, lambda wrote: store_ranked(dataset, labels, label_sql, key_sql,
+        counts, excluded = _stored(dataset, lambda wrote: store_ranked(dataset, labels, index_sql, key_sql,
                                                                        seed_prefix, held_out, wrote),
                                    table, labels, label_sql)
     return Split(dataset=dataset, target=target, positive=positive_label, labels=labels,
@@ -199,7 +200,7 @@ def _stored(dataset: "Dataset", write, table: str, labels: list[str], label_sql:
     return out
 
 
-def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str], label_sql: str,
+def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str], label_sql: str, index_sql: str,
                 test_size: float, seed: int, order: TimeOrder, split_id: int) -> Split:
     schema = dataset.schema
     name = order.column
@@ -230,7 +231,7 @@ def _time_split(dataset: "Dataset", target: str, positive: str, labels: list[str
         table = split_table(split_id)
         side = f"CASE WHEN {valid} AND ({t} < {cut} OR {t} >= {after}) THEN {t} >= {cut} END"
         try:
-            counts, excluded = _stored(dataset, lambda wrote: store_by_time(dataset, labels, label_sql, side, wrote), table,
+            counts, excluded = _stored(dataset, lambda wrote: store_by_time(dataset, labels, index_sql, side, wrote), table,
                                        labels, label_sql, lambda counts, _: _both_sides(counts, cutoff, name))
         except duckdb.InterruptException:
             raise  # the time limit's own message (QueryGuard)
