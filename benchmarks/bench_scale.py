@@ -2,14 +2,16 @@
 Amount, Class; about 0.17% positives, shifted on a few V columns), written by DuckDB, not committed.
 
     .venv/bin/python -m benchmarks.bench_scale                       # 1 M and 10 M rows
-    .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000
+    .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000 --on-disk --memory-limit 6GB
 
 Each size runs in a process of its own (its peak RSS is its own): load the file, split it (columns of
 the data and a view, see studio/data/split_store.py), split it again with another test share and
 another seed, a full refresh of ten rules (median of --repeats, the counts forgotten each time as a
 rule change does), the threshold scan (every single threshold of every numeric column, 256 bins)
 and Explore's train sample; then the ratio of each step's time between sizes next to the ratio of
-the rows (linear growth: the two are equal).
+the rows (linear growth: the two are equal). With ``--on-disk`` each dataset is kept in a DuckDB
+database file of its own (studio/data/connection.py) within ``--memory-limit``: the first refresh then
+reads its columns from the file, and is shown apart from the median.
 """
 
 from __future__ import annotations
@@ -50,14 +52,14 @@ def generated(rows: int):
     return path
 
 
-def one_size(rows: int, repeats: int) -> dict:
+def one_size(rows: int, repeats: int, on_disk: bool = False, memory_limit: str | None = None) -> dict:
     from studio.explore.sample import train_sample
     from studio.mining.candidates import scan_thresholds
 
     path = generated(rows)
     out = {}
     t0 = time.perf_counter()
-    data = studio.Dataset.from_parquet(path, name=f"{rows:,} rows")
+    data = studio.Dataset.from_parquet(path, name=f"{rows:,} rows", on_disk=on_disk, memory_limit=memory_limit)
     out["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     split = data.split("Class", positive=1, test_size=0.5, seed=0)
@@ -70,6 +72,9 @@ def one_size(rows: int, repeats: int) -> dict:
     out["seed"] = time.perf_counter() - t0
     rules = ruleset()
     run = full_refresh(split, rules)
+    t0 = time.perf_counter()
+    run()
+    out["first"] = time.perf_counter() - t0
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -83,6 +88,9 @@ def one_size(rows: int, repeats: int) -> dict:
     train_sample(split)
     out["sample"] = time.perf_counter() - t0
     out["rss_mib"] = peak_rss_mib()
+    if on_disk:
+        out["file_gib"] = data.database.stat().st_size / 2 ** 30
+    data.close()
     return out
 
 
@@ -90,20 +98,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--on-disk", action="store_true", help="keep each dataset in a database file")
+    parser.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 6GB")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one_size(args.one, args.repeats)))
+        print(json.dumps(one_size(args.one, args.repeats, args.on_disk, args.memory_limit)))
         return
+    extra = (["--on-disk"] if args.on_disk else []) + (["--memory-limit", args.memory_limit] if args.memory_limit else [])
+    print(("on disk" if args.on_disk else "in memory") + (f", memory limit {args.memory_limit}" if args.memory_limit else "")
+          + ":", flush=True)
     results = {}
     for rows in args.rows:
         done = subprocess.run([sys.executable, "-m", "benchmarks.bench_scale", "--one", str(rows),
-                               "--repeats", str(args.repeats)], capture_output=True, text=True, check=True)
+                               "--repeats", str(args.repeats), *extra], capture_output=True, text=True, check=True)
         r = results[rows] = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{rows:>11,} rows: load {r['load']:.2f} s, split {r['split']:.2f} s (then another share "
               f"{r['share']:.2f} s, another seed {r['seed']:.2f} s), full refresh {r['refresh'] * 1000:,.0f} ms "
-              f"(median of {args.repeats}), threshold scan {r['scan']:.2f} s, Explore sample {r['sample']:.2f} s, "
-              f"peak RSS {r['rss_mib'] / 1024:.2f} GiB", flush=True)
+              f"(median of {args.repeats}; the first {r['first'] * 1000:,.0f} ms), threshold scan {r['scan']:.2f} s, Explore sample {r['sample']:.2f} s, "
+              f"peak RSS {r['rss_mib'] / 1024:.2f} GiB"
+              + (f", database file {r['file_gib']:.1f} GiB" if "file_gib" in r else ""), flush=True)
     sizes = sorted(results)
     for small, big in zip(sizes, sizes[1:]):
         ratios = ", ".join(f"{s} x{results[big][s] / results[small][s]:.1f}" for s in STEPS)

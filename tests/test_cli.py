@@ -289,3 +289,17 @@ def test_stdout_is_exactly_the_json_even_when_queries_are_slow(rules_file, credi
     assert json.loads(out) == json.loads(json.dumps(expected))
     assert out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
     assert "%" not in err
+
+
+def test_evaluate_on_disk_gives_the_same_report_as_in_memory(rules_file, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "store"))
+    path = rules_file({"format": "rule-studio/1", "target": "y", "positive": "yes", "default": "no", "rules": [
+        {"name": "long call", "when": [{"column": "duration", "op": ">", "value": 600}], "then": "yes"},
+        {"name": "earlier success", "when": [{"column": "poutcome", "op": "==", "value": "success"}], "then": "yes"}]})
+    data = ROOT / "data" / "bank-marketing" / "bank.csv"  # a file: bundled datasets stay in memory
+    reports = []
+    for extra in ([], ["--on-disk", "--memory-limit", "200MB"]):
+        assert main(["evaluate", str(data), "--rules", str(path), "--json", *extra]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    assert reports[0] == reports[1] and reports[0]["test"]["n"] > 0
+    assert not any((tmp_path / "store").iterdir())

@@ -12,7 +12,7 @@ import duckdb
 
 from ..errors import StudioError
 from .arguments import build_parser
-from .commands import COMMANDS
+from .commands import COMMANDS, OPENED
 
 EXIT_BAD_INPUT = 2
 
@@ -27,5 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     except duckdb.Error as err:
         print(f"error: {str(err).splitlines()[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        while OPENED:  # a dataset kept on disk takes its file with it
+            OPENED.pop().close()
     print(text)
     return 0

@@ -135,12 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
                              help="a text the CSV writes for a missing value, such as ? or NA (repeat for more; "
                                   "an empty field always is)")
 
+    def _store_arguments(command) -> None:
+        command.add_argument("--on-disk", action="store_true",
+                             help="keep the data in a DuckDB database file of its own (under the data folder's "
+                                  ".cache/store) instead of memory: for data larger than memory")
+        command.add_argument("--memory-limit", metavar="SIZE",
+                             help="DuckDB's memory limit for the data, such as 6GB (default: DuckDB's, 80%% of RAM)")
+
     bundled = ", ".join(BUNDLED)
 
     ev = sub.add_parser("evaluate", help="metrics of a rule set on train, test and all rows")
     ev.add_argument("data", nargs="?", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
     _engine_arguments(ev)
     _missing_argument(ev)
+    _store_arguments(ev)
     ev.add_argument("--rules", required=True, help="rule file (JSON, format rule-studio/1)")
     ev.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
     ev.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
@@ -157,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     sg = sub.add_parser("suggest", help="mined candidate rules for the rows the rules leave undecided")
     sg.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
     _missing_argument(sg)
+    _store_arguments(sg)
     sg.add_argument("--target", help="target column (default: the rule file's, else the dataset's usual one)")
     sg.add_argument("--positive", help="positive label (default: the rule file's, else the minority class)")
     sg.add_argument("--rules", help="the current rule file (candidates cover the rows it leaves to the default)")
@@ -191,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "and the rows they decide differently")
     cp.add_argument("data", help=f"a CSV or Parquet file, or a bundled dataset ({bundled})")
     _missing_argument(cp)
+    _store_arguments(cp)
     cp.add_argument("--rules", required=True, help="the first version (A), a rule file")
     cp.add_argument("--against", required=True, help="the second version (B), a rule file")
     cp.add_argument("--target", help="target column (default: the first rule file's)")

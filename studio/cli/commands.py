@@ -94,8 +94,12 @@ def _serve(args) -> str:
     return "stopped"
 
 
+OPENED: list = []  # the datasets a command opened; the command line closes them when it ends
+
+
 def _split_for(args, rules: RuleSet | None):
-    dataset = load(args.data, missing=args.missing)
+    dataset = load(args.data, missing=args.missing, on_disk=args.on_disk, memory_limit=args.memory_limit)
+    OPENED.append(dataset)
     target = args.target or (rules.target if rules else None) or dataset.suggested_target \
         or guess_target(dataset).column
     if not target:

@@ -68,16 +68,19 @@ BUNDLED: dict[str, Bundled] = {b.name: b for b in [
 ]}
 
 
-def load(source, name: str | None = None, limits: LoadLimits | None = None, missing=()) -> Dataset:
+def load(source, name: str | None = None, limits: LoadLimits | None = None, missing=(), on_disk: bool = False,
+         memory_limit: str | None = None) -> Dataset:
     """Open a bundled dataset by name, a CSV/Parquet path, ``openml:ID``, or a pandas DataFrame
     (``name``: the name to show for a file or a DataFrame; ``limits``: checked before a file is read,
     and applied to every later query of any source; ``missing``: texts a CSV file writes for a
-    missing value)."""
-    dataset = _open(source, name, limits, missing)
+    missing value; ``on_disk``, ``memory_limit``: a file kept in a database file of its own, for data
+    larger than memory, see :meth:`Dataset._create`)."""
+    dataset = _open(source, name, limits, missing, on_disk, memory_limit)
     return dataset.bound(limits) if limits is not None else dataset
 
 
-def _open(source, name: str | None, limits: LoadLimits | None, missing=()) -> Dataset:
+def _open(source, name: str | None, limits: LoadLimits | None, missing=(), on_disk: bool = False,
+          memory_limit: str | None = None) -> Dataset:
     if not isinstance(source, (str, Path)):
         return Dataset.from_dataframe(source, **({"name": name} if name else {}))
     text = str(source)
@@ -91,7 +94,8 @@ def _open(source, name: str | None, limits: LoadLimits | None, missing=()) -> Da
     if not Path(text).exists():
         names = ", ".join(BUNDLED)
         raise DataError(f"no file or bundled dataset named {text!r} (bundled: {names})")
-    return Dataset.from_file(text, name=name, limits=limits, missing=missing)
+    return Dataset.from_file(text, name=name, limits=limits, missing=missing, on_disk=on_disk,
+                             memory_limit=memory_limit)
 
 
 def load_openml(data_id: int) -> Dataset:

@@ -7,6 +7,12 @@ output of a command (JSON, say) is only what the command prints; and what a quer
 DuckDB's memory limit spills to a folder of the connection's own under the studio's spill folder
 (:func:`studio.data.folders.spill_dir`; DuckDB makes it when it first spills and removes it on close),
 never to the working directory.
+
+A dataset larger than memory is kept in a database file of its own under the store folder
+(:func:`connect_on_disk`): DuckDB compresses it there and reads what a query needs through its
+buffer pool, within the memory limit; the file goes when the dataset closes or is dropped, or the
+process ends (:func:`remove_database`), and files left by a process that was killed are removed by the
+next one that opens a file (their names start with the process id).
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import secrets
 
 import duckdb
 
-from .folders import spill_dir
+from pathlib import Path
+
+from .folders import spill_dir, store_dir
 from .quoting import string_sql
 
 _connections = itertools.count(1)
@@ -37,6 +45,48 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     own = root / f"{os.getpid()}-{next(_connections)}-{secrets.token_hex(4)}"
     con.execute(f"SET temp_directory = {string_sql(str(own))}")
     return con
+
+
+def connect_on_disk() -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A connection to a new database file under the store folder, and the file."""
+    root = store_dir().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(root)
+    path = root / f"{os.getpid()}-{next(_connections)}-{secrets.token_hex(4)}.duckdb"
+    return connect(str(path)), path
+
+
+def _remove_orphans(root: Path) -> None:
+    for leftover in root.glob("*.duckdb*"):
+        pid = leftover.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def release(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+    """Close ``con`` and remove its database file (for a dataset dropped or left at exit)."""
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+    remove_database(path)
+
+
+def remove_database(path: Path | None) -> None:
+    """Remove a closed database file and its write-ahead log."""
+    if path is not None:
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
 _PREFIXES = ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",

@@ -6,13 +6,14 @@ never share a table and no connection is used from two threads at once.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ..errors import DataError
-from .connection import connect, duckdb_message
+from .connection import connect, connect_on_disk, duckdb_message, release, remove_database
 from .guard import QueryGuard
 from .limits import LoadLimits, check_file, csv_head_columns
 from .labels import canonical_sql
@@ -43,19 +44,30 @@ class Dataset:
     _n_rows: int | None = field(default=None, repr=False, compare=False)
     _class_counts: dict = field(default_factory=dict, repr=False, compare=False)
     split_columns: dict = field(default_factory=dict, repr=False, compare=False)  # what they hold (split_store)
+    database: Path | None = field(default=None, repr=False, compare=False)  # the file of a dataset kept on disk
 
     def __post_init__(self):
         if self.lock is None:
             self.lock = QueryGuard(self.con, self.limits.query_seconds if self.limits else None)
+        if self.database is not None:  # a file on disk goes with the dataset, at the latest when the process ends
+            weakref.finalize(self, release, self.con, self.database)
 
     # ---- loading ---------------------------------------------------------
     @classmethod
     def _create(cls, select_sql: str, name: str, source: str, params=None, path: Path | None = None,
-                limits: LoadLimits | None = None, **kwargs) -> "Dataset":
+                limits: LoadLimits | None = None, on_disk: bool = False, memory_limit: str | None = None,
+                **kwargs) -> "Dataset":
         """``CREATE TABLE data AS select_sql``; with ``limits``, the file is checked first and at most
-        the allowed rows are loaded, within the load time limit and the memory limit."""
-        con = connect()
+        the allowed rows are loaded, within the load time limit and the memory limit. ``on_disk``: the
+        table is kept in a database file of its own (see :mod:`.connection`), for data larger than
+        memory; ``memory_limit``: DuckDB's, e.g. ``"6GB"``."""
+        con, database = connect_on_disk() if on_disk else (connect(), None)
         try:
+            if memory_limit:
+                try:
+                    con.execute(f"SET memory_limit = {string_sql(str(memory_limit))}")
+                except duckdb.Error:
+                    raise DataError(f"memory limit {str(memory_limit)[:40]!r} is not a size such as 6GB") from None
             with QueryGuard(con, limits.load_seconds if limits else None):
                 if limits is not None:
                     if limits.memory_limit:
@@ -70,11 +82,13 @@ class Dataset:
                 con.execute(f"CREATE TABLE {TABLE} AS {select_sql}", params or [])
         except DataError:
             con.close()
+            remove_database(database)
             raise
         except duckdb.Error as err:
             con.close()
+            remove_database(database)
             raise DataError(f"cannot read {name}: {duckdb_message(err)}") from None
-        ds = cls(con=con, name=name, source=source, limits=limits, **kwargs)
+        ds = cls(con=con, name=name, source=source, limits=limits, database=database, **kwargs)
         try:
             if limits is not None and ds.n_rows > limits.max_rows(len(ds.columns)):
                 raise DataError(limits.rows_message(name, ds.n_rows, len(ds.columns)).replace(
@@ -212,3 +226,4 @@ class Dataset:
             pass
         with self.lock:
             self.con.close()
+        remove_database(self.database)

@@ -4,6 +4,8 @@
 - the cache (``$RULE_STUDIO_CACHE``, else ``<data>/.cache``): generated files;
 - the spill folder (``$RULE_STUDIO_SPILL``, else ``<cache>/spill``): where DuckDB writes what a query
   cannot keep within its memory limit (a folder per connection, removed when it closes);
+- the store (``$RULE_STUDIO_STORE``, else ``<cache>/store``): DuckDB database files of datasets kept
+  on disk rather than in memory (a file per dataset, removed when it closes);
 - uploads (``$RULE_STUDIO_UPLOADS``, else ``<data>/uploads``): uploaded files, named by content hash;
 - the data roots (``$RULE_STUDIO_DATA_ROOTS``, folders separated by ``:``, else the data folder):
   the only places the app opens a server file from, after following links. Every refusal gets the
@@ -39,6 +41,12 @@ def spill_dir() -> Path:
     """Where DuckDB spills to disk: ``$RULE_STUDIO_SPILL``, else ``<cache>/spill``."""
     env = os.environ.get("RULE_STUDIO_SPILL")
     return Path(env) if env else cache_dir() / "spill"
+
+
+def store_dir() -> Path:
+    """Where datasets kept on disk live: ``$RULE_STUDIO_STORE``, else ``<cache>/store``."""
+    env = os.environ.get("RULE_STUDIO_STORE")
+    return Path(env) if env else cache_dir() / "store"
 
 
 def uploads_dir() -> Path:

@@ -119,11 +119,35 @@ def fired_index_sql(rules: RuleSet, schema: Schema | None = None) -> exp.Express
     return case.else_(exp.Literal.number(-1))
 
 
+_INFINITY = exp.Cast(this=exp.Literal.string("Infinity"), to=exp.DataType.build("DOUBLE"))
+
+
+def _is_nan_guard(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Nullif) and node.expression == _NAN
+
+
+def lighter_nan_guards(node: exp.Expression) -> exp.Expression:
+    """``NULLIF(x, NaN) > v`` (or ``>=``, ``!=``) as ``x > v AND x <= +Infinity``, which DuckDB
+    computes about a quarter faster. Only where the condition's truth alone matters — at the top of
+    a rule or under AND / OR: NaN sorts above +Infinity, so both are true on the same rows (on NaN one
+    is FALSE where the other is NULL, the same under AND / OR and in ``CASE WHEN``)."""
+    if isinstance(node, (exp.GT, exp.GTE, exp.NEQ)) and _is_nan_guard(node.this):
+        x = node.this.this
+        return exp.Paren(this=exp.and_(type(node)(this=x.copy(), expression=node.expression.copy()),
+                                       exp.LTE(this=x.copy(), expression=_INFINITY.copy())))
+    if isinstance(node, (exp.And, exp.Or, exp.Paren)):
+        for key in ("this", "expression"):
+            if isinstance(node.args.get(key), exp.Expression):
+                node.set(key, lighter_nan_guards(node.args[key]))
+    return node
+
+
 @lru_cache(maxsize=8192)
 def rule_duckdb(when: tuple[Condition, ...], schema: Schema | None = None, ready: tuple = ()) -> str:
     """DuckDB text of a rule's condition (memoised: refreshes recompile nothing); ``ready`` as in
-    :func:`condition_sql`, as (column, operand column) pairs."""
-    return rule_sql(Rule(when=when, then=0), schema, dict(ready)).sql("duckdb")
+    :func:`condition_sql`, as (column, operand column) pairs. Its NaN guards are the lighter kind
+    (:func:`lighter_nan_guards`)."""
+    return lighter_nan_guards(rule_sql(Rule(when=when, then=0), schema, dict(ready))).sql("duckdb")
 
 
 def float_operands(schema: Schema, columns) -> dict[str, str]:
