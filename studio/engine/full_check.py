@@ -1,6 +1,8 @@
 """The rules checked on the full data: a larger source the server is configured with — a Parquet or
 CSV file read by DuckDB, or a Spark table — evaluated in the background with the same split rule (a
-key column: ``md5(seed:key)`` within each class), its figures and the time they took.
+key column: ``md5(seed:key)`` within each class), its figures and the time they took. A file is loaded
+once per version into a DuckDB database file of its own (within the memory limit of
+``RULE_STUDIO_MEMORY_LIMIT``) and shared by every check, one check at a time.
 
 Configured by whoever runs the studio, never by the browser: ``RULE_STUDIO_FULL_DATA`` (a file path,
 or ``spark:TABLE``), ``RULE_STUDIO_FULL_KEY`` (the key column) and, for Spark,
@@ -17,6 +19,8 @@ from ..errors import StudioError
 from ..rules.model import RuleSet
 
 FULL_DATA, FULL_KEY = "RULE_STUDIO_FULL_DATA", "RULE_STUDIO_FULL_KEY"
+_LOADED: dict = {"version": None, "data": None}  # the full data as last loaded
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,26 @@ def check(source: FullSource, rules: RuleSet, target: str, positive, test_size: 
             raise StudioError("checking on Spark needs pyspark installed on the server") from None
         return evaluate_spark(spark, source.where, rules, key=source.key, target=target, positive=positive,
                               test_size=test_size, seed=seed)
-    from ..data.bundled import load
     from .evaluate import evaluate
-    data = load(source.where)
-    split = data.split(target, positive=positive, test_size=test_size, seed=seed, key=source.key)
-    return evaluate(split, rules)
+    with _ONE_AT_A_TIME:  # a split replaces the last one's view
+        split = _full_data(source.where).split(target, positive=positive, test_size=test_size, seed=seed,
+                                               key=source.key)
+        return evaluate(split, rules)
+
+
+def _full_data(path: str):
+    """The file on disk in DuckDB, loaded again only when the file changed."""
+    from ..data.bundled import load
+    from ..data.limits import LoadLimits
+    info = os.stat(path)
+    version = (path, info.st_mtime_ns, info.st_size)
+    if _LOADED["version"] != version:
+        if _LOADED["data"] is not None:
+            _LOADED["data"].close()
+        _LOADED.update(version=None, data=None)
+        _LOADED["data"] = load(path, on_disk=True, memory_limit=LoadLimits.from_env().memory_limit)
+        _LOADED["version"] = version
+    return _LOADED["data"]
 
 
 @dataclass

@@ -87,12 +87,14 @@ def train_sample(split: Split, negatives: int = DEFAULT_NEGATIVES, seed: int = 0
     select = ", ".join([ROW, "__rs_label"] + [f"{value_sql(c, schema.kind(c))} AS {column_sql(c)}" for c in cols])
     order = "md5(? || __rs_row::VARCHAR), __rs_row"
     sql = f"""
-        (SELECT {select} FROM {split.table} WHERE __rs_test = 0 AND __rs_y = {pos_index}
-         ORDER BY {order} LIMIT {take_pos})
-        UNION ALL
-        (SELECT {select} FROM {split.table} WHERE __rs_test = 0 AND __rs_y <> {pos_index}
-         ORDER BY {order} LIMIT {take_neg})
-        ORDER BY __rs_row"""
+        WITH chosen AS (
+            (SELECT {ROW} FROM {split.table} WHERE __rs_test = 0 AND __rs_y = {pos_index}
+             ORDER BY {order} LIMIT {take_pos})
+            UNION ALL
+            (SELECT {ROW} FROM {split.table} WHERE __rs_test = 0 AND __rs_y <> {pos_index}
+             ORDER BY {order} LIMIT {take_neg}))
+        SELECT {select} FROM {split.table} WHERE {ROW} IN (SELECT {ROW} FROM chosen)
+        ORDER BY __rs_row"""  # the rows are chosen first, then only they are read (not every column of every row)
     with split.dataset.lock:
         frame = split.dataset.con.execute(sql, [f"{seed}:", f"{seed}:"]).df()
     return Sample(frame, int((frame["__rs_label"] == split.positive).sum()),

@@ -87,3 +87,24 @@ def test_a_source_that_cannot_work_says_why(setup, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert any("The full data is misconfigured" in c.value for c in at.caption)
+
+
+def test_the_full_file_is_loaded_on_disk_once_per_version(setup, tmp_path, monkeypatch):
+    from studio.engine import full_check
+    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "store"))
+    monkeypatch.setattr(full_check, "_LOADED", {"version": None, "data": None})
+    full, _ = setup
+    source = FullSource("duckdb", str(full), "id")
+    first = full_check.check(source, RULES, "fraud", 1, 0.5, 0)
+    data = full_check._LOADED["data"]
+    assert data.database.parent == (tmp_path / "store").resolve()
+    second = full_check.check(source, RULES, "fraud", 1, 0.3, 2)
+    assert full_check._LOADED["data"] is data  # not loaded again
+    in_memory = studio.Dataset.from_parquet(full)
+    for report, (share, seed) in ((first, (0.5, 0)), (second, (0.3, 2))):
+        split = in_memory.split("fraud", positive=1, test_size=share, seed=seed, key="id")
+        assert report.to_dict() | {"dataset": None} == studio.evaluate(split, RULES).to_dict() | {"dataset": None}
+    transactions(20_000, 5).to_parquet(full)  # a new version of the file
+    full_check.check(source, RULES, "fraud", 1, 0.5, 0)
+    assert full_check._LOADED["data"] is not data and not data.database.exists()
+    full_check._LOADED["data"].close()

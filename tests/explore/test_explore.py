@@ -1,6 +1,7 @@
 """Exploration data (train sample, separation, outcomes, histograms, threshold curves) against
 independent numpy/scikit-learn computations, and chart selections turned into conditions."""
 
+import hashlib
 import math
 
 import numpy as np
@@ -40,6 +41,9 @@ def test_sample_is_all_train_positives_and_n_seeded_negatives(credit_split, trai
     assert (frame["__rs_label"] != "1").sum() == 5000
     assert set(frame["__rs_row"]) <= set(train["__rs_row"])  # never a test row
     assert frame["__rs_row"].is_unique
+    negatives = train.loc[train["__rs_label"] != "1", "__rs_row"]  # the first 5,000 by (md5("0:row"), row)
+    first = sorted(negatives, key=lambda r: (hashlib.md5(f"0:{r}".encode()).hexdigest(), r))[:5000]
+    assert set(frame.loc[frame["__rs_label"] != "1", "__rs_row"]) == set(first)
     again = train_sample(credit_split, negatives=5000, seed=0)
     assert again.frame["__rs_row"].tolist() == frame["__rs_row"].tolist()
     other = train_sample(credit_split, negatives=5000, seed=1)
