@@ -59,7 +59,7 @@ def _objects(column) -> np.ndarray:
 def match_counts(split: Split, rules: RuleSet, extras: Extras | None = None) -> MatchCounts:
     """Run (or reuse) the one aggregate query that every metric is derived from.
 
-    Rows are grouped by one BIGINT key packing which rules match (high bits),
+    Rows are grouped by one key (INTEGER when it fits, else BIGINT) packing which rules match (high bits),
     the label index and the side (low bits); more rules than fit in one key
     spill into extra mask columns. The result depends only on the rules'
     conditions, so renaming, relabelling, enabling or reordering rules costs no
@@ -136,7 +136,9 @@ def first_hit_counts(split: Split, rules: RuleSet):
 
 def _counting_sql(split: Split, rules: RuleSet, bits: int, low: int, broken: dict,
                   extras: Extras = Extras()) -> str:
-    words = mask_words(list(rules.rules), bits, split.dataset.schema, skip=set(broken))
+    narrow = len(rules.rules) + low <= 30  # the whole key fits in an INTEGER
+    words = mask_words(list(rules.rules), bits, split.dataset.schema, skip=set(broken),
+                       kind="INTEGER" if narrow else "BIGINT")
     cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
     cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
     if extras.period:
