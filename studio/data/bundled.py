@@ -94,8 +94,8 @@ def _open(source, name: str | None, limits: LoadLimits | None, missing=(), on_di
     if not Path(text).exists():
         names = ", ".join(BUNDLED)
         raise DataError(f"no file or bundled dataset named {text!r} (bundled: {names})")
-    return Dataset.from_file(text, name=name, limits=limits, missing=missing, on_disk=on_disk,
-                             memory_limit=memory_limit)
+    return Dataset.from_file(text, name=name, limits=limits, missing=missing,
+                             on_disk=on_disk or (limits is not None and limits.on_disk), memory_limit=memory_limit)
 
 
 def load_openml(data_id: int) -> Dataset:

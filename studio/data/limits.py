@@ -7,7 +7,9 @@ person on their own data, apply none unless asked.
 
 Settings (environment): ``RULE_STUDIO_MAX_COLUMNS`` (2,000), ``RULE_STUDIO_MAX_CELLS`` (rows x
 columns, 300 million), ``RULE_STUDIO_LOAD_SECONDS`` (120), ``RULE_STUDIO_QUERY_SECONDS`` (60, for
-every query after loading), ``RULE_STUDIO_MEMORY_LIMIT`` (DuckDB's memory limit per dataset, "4GB").
+every query after loading), ``RULE_STUDIO_MEMORY_LIMIT`` (DuckDB's memory limit per dataset, "4GB"),
+``RULE_STUDIO_ON_DISK`` (``on``: every file opened is kept in a database file of its own on disk, for
+data larger than memory; off by default).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class LoadLimits:
     load_seconds: float = 120.0
     query_seconds: float | None = 60.0
     memory_limit: str | None = "4GB"
+    on_disk: bool = False
 
     @classmethod
     def from_env(cls) -> "LoadLimits":
@@ -51,7 +54,8 @@ class LoadLimits:
                    int(env_number("RULE_STUDIO_MAX_CELLS", cls.max_cells)),
                    env_number("RULE_STUDIO_LOAD_SECONDS", cls.load_seconds),
                    env_number("RULE_STUDIO_QUERY_SECONDS", cls.query_seconds),
-                   memory if memory and all(c.isalnum() or c in ". " for c in memory) else cls.memory_limit)
+                   memory if memory and all(c.isalnum() or c in ". " for c in memory) else cls.memory_limit,
+                   os.environ.get("RULE_STUDIO_ON_DISK", "off").strip().lower() in ("on", "1", "true", "yes"))
 
     def columns_message(self, name: str, columns: int) -> str:
         return f"{name} has {columns:,} columns; the studio reads at most {self.max_columns:,}"

@@ -87,3 +87,16 @@ def test_old_workspaces_and_uploads_expire(tmp_path):
     assert sorted(p.name for p in removed) == ["old", "old.csv"]
     assert sorted(p.name for p in roots.iterdir()) == ["new"] and [p.name for p in uploads.iterdir()] == ["new.csv"]
     assert expire(roots, uploads, days=0) == []
+
+
+def test_the_server_can_keep_every_opened_file_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "store"))
+    path = tmp_path / "t.csv"
+    path.write_text("a,y\n" + "\n".join(f"{i},{i % 3 == 0}" for i in range(100)) + "\n")
+    assert studio.load(str(path), limits=LoadLimits.from_env()).database is None  # off by default
+    monkeypatch.setenv("RULE_STUDIO_ON_DISK", "on")
+    data = studio.load(str(path), limits=LoadLimits.from_env())
+    assert data.database.parent == (tmp_path / "store").resolve() and data.n_rows == 100
+    assert data.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("3.7 GiB", "4.0 GB")
+    data.close()
+    assert not any((tmp_path / "store").iterdir())
