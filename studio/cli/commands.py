@@ -181,7 +181,7 @@ def _suggest(args) -> str:
 
 def _evaluate(args) -> str:
     if args.engine == "spark":
-        return evaluate_on_spark(args)
+        return evaluate_on_spark(args, _money_settings)
     _duckdb_only(args)
     rules = RuleSet.load(args.rules)
     split = _split_for(args, rules)

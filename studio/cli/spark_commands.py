@@ -4,8 +4,10 @@ session by default, a cluster with ``--master``, Spark Connect with ``--remote``
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
+from ..engine.money import money, render_money
 from ..engine.report import render
 from ..engine.spark import evaluate_spark, spark_schema
 from ..errors import StudioError
@@ -45,16 +47,25 @@ def _refuse(args, *names: str) -> None:
             raise StudioError(f"--{name.replace('_', '-')} is not available with --engine spark")
 
 
-def evaluate_on_spark(args) -> str:
-    _refuse(args, "amount", "by_period", "split", "gap", "missing")
+def evaluate_on_spark(args, money_settings) -> str:
+    """``evaluate --engine spark`` (``money_settings``: reads the amount options into settings)."""
+    _refuse(args, "by_period", "split", "gap", "missing", "on_disk", "memory_limit")
     if not args.key:
         raise StudioError("--engine spark needs --key COLUMN: Spark keeps no row order, a key column draws the split")
     rules = RuleSet.load(args.rules)
     spark = spark_session(args)
+    settings = money_settings(args)
     report = evaluate_spark(spark, spark_source(spark, args), rules, key=args.key, target=args.target,
                             positive=args.positive if args.positive is not None else rules.positive,
-                            test_size=args.test_size if args.test_size is not None else 0.5, seed=args.seed)
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else render(report)
+                            test_size=args.test_size if args.test_size is not None else 0.5, seed=args.seed,
+                            amount=args.amount)
+    amounts = money(report.split, rules, settings) if settings is not None else None
+    if args.json:
+        out = report.to_dict()
+        if amounts is not None:
+            out["amounts"] = {"settings": asdict(settings), **{side: m.to_dict() for side, m in amounts.items()}}
+        return json.dumps(out, indent=2, ensure_ascii=False)
+    return "\n\n".join([render(report)] + ([render_money(amounts, settings)] if amounts is not None else []))
 
 
 def score_on_spark(args) -> str:

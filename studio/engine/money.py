@@ -118,7 +118,7 @@ def money(split: Split, rules: RuleSet, settings: MoneySettings,
     their own."""
     check_ruleset(rules, split.dataset.schema)
     check_amount_column(split, settings.column)
-    if len(rules.rules) <= PAIRED_RULES:
+    if len(rules.rules) <= PAIRED_RULES or not hasattr(split.dataset, "con"):  # rows elsewhere (Spark): counted
         if extras is None or extras.amount != settings.column:
             extras = Extras(amount=settings.column)
         counts = match_counts(split, rules, extras)

@@ -17,13 +17,14 @@ import sqlglot
 
 from ..data.labels import canonical_sql, label_sort_key, resolve
 from ..data.quoting import column, string_sql
-from ..data.schema import Schema
+from ..data.schema import NUMERIC, Schema
 from ..data.split import KEY_TYPES, Split
 from ..errors import DataError
 from ..rules.model import RuleSet
 from ..rules.validate import check_ruleset
 from .compile import mask_words
-from .evaluate import MatchCounts, evaluate
+from .evaluate import Extras, MatchCounts, evaluate
+from .sums import EXACT, amount_sql
 
 SPARK_TYPES = {"tinyint": "TINYINT", "byte": "TINYINT", "smallint": "SMALLINT", "short": "SMALLINT", "int": "INTEGER",
                "integer": "INTEGER", "bigint": "BIGINT", "long": "BIGINT", "float": "FLOAT", "double": "DOUBLE",
@@ -63,9 +64,11 @@ def _spark_sql(duckdb_sql: str) -> str:
 
 
 def evaluate_spark(spark, source, rules: RuleSet, key: str, target: str | None = None, positive=None,
-                   test_size: float = 0.5, seed: int = 0):
+                   test_size: float = 0.5, seed: int = 0, amount: str | None = None):
     """``rules`` evaluated on ``source`` (a Spark table name or DataFrame) with the split ``key``
-    defines: the studio's report (:class:`~studio.engine.results.Evaluation`)."""
+    defines: the studio's report (:class:`~studio.engine.results.Evaluation`). With ``amount`` (a
+    column) the same query sums it exactly, and :func:`studio.engine.money.money` on the report's
+    split gives the amount-weighted figures without another query."""
     frame = spark.table(source) if isinstance(source, str) else source
     schema = spark_schema(frame)
     target = target or rules.target
@@ -80,16 +83,34 @@ def evaluate_spark(spark, source, rules: RuleSet, key: str, target: str | None =
     if not 0.0 < float(test_size) < 1.0:
         raise DataError(f"test fraction must be between 0 and 1, got {test_size}")
     check_ruleset(rules, schema)
+    if amount is not None and amount not in schema:
+        raise DataError(f"amount column {amount!r} is not in the data{schema.suggest(amount)}")
+    if amount is not None and schema.kind(amount) != NUMERIC:
+        raise DataError(f"amount column {amount!r} is not numeric ({schema.type_of(amount)})")
     view = f"rule_studio_source_{next(_views)}"
     frame.createOrReplaceTempView(view)
     try:
+        if amount is not None:
+            _check_amounts(spark, view, amount)
         return _evaluate(spark, view, schema, rules, key, target, positive, float(test_size), seed,
-                         source if isinstance(source, str) else "a Spark DataFrame")
+                         source if isinstance(source, str) else "a Spark DataFrame", amount)
     finally:
         spark.catalog.dropTempView(view)
 
 
-def _evaluate(spark, view, schema, rules, key, target, positive, test_size, seed, name):
+def _check_amounts(spark, view: str, amount: str) -> None:
+    """The messages of :func:`studio.engine.money.check_amount_column`, from Spark's rows."""
+    x = amount_sql(amount)
+    row = spark.sql(_spark_sql(f"SELECT count_if({x} < 0) AS negative, "
+                               f"count_if(abs({x}) = CAST('Infinity' AS DOUBLE)) AS infinite FROM {view}")).collect()[0]
+    if row["negative"]:
+        raise DataError(f"amount column {amount!r} has {row['negative']:,} negative values: amounts must be ≥ 0 "
+                        "(refunds and reversals are not amounts at risk)")
+    if row["infinite"]:
+        raise DataError(f"amount column {amount!r} has {row['infinite']:,} infinite values")
+
+
+def _evaluate(spark, view, schema, rules, key, target, positive, test_size, seed, name, amount=None):
     k = column(key).sql("duckdb")
     label = canonical_sql(column(target), schema.type_of(target)).sql("duckdb")
     checks = spark.sql(_spark_sql(f"SELECT count(*) AS total, count(*) - count({k}) AS nulls, "
@@ -115,6 +136,8 @@ def _evaluate(spark, view, schema, rules, key, target, positive, test_size, seed
     words = mask_words(list(rules.rules), bits, schema)
     cols = [f"{words[0]} * {1 << low} + __rs_y * 2 + __rs_test AS k0"]
     cols += [f"{w} AS m{i}" for i, w in enumerate(words[1:], start=1)]
+    if amount is not None:  # exact: decimals, read back as text (as the DuckDB counting query does)
+        cols.append(f"CAST(sum(CAST({amount_sql(amount)} AS {EXACT})) AS VARCHAR) AS a")
     sql = f"""
         SELECT {', '.join(cols)}, count(*) AS n FROM (
             SELECT *, CASE __rs_label {index} END AS __rs_y,
@@ -134,7 +157,9 @@ def _evaluate(spark, view, schema, rules, key, target, positive, test_size, seed
         for b in range(min(bits, len(rules.rules) - w * bits)):
             matched[:, w * bits + b] = (mask >> b) & 1 == 1
     counts = MatchCounts(test=(k0 & 1).astype(np.int8), label=(k0 & ((1 << low) - 1)) >> 1, matched=matched,
-                         rows=np.array([r["n"] for r in rows], dtype=np.int64))
+                         rows=np.array([r["n"] for r in rows], dtype=np.int64),
+                         amount=np.array([Decimal(0) if r["a"] is None else Decimal(r["a"]) for r in rows] + [None],
+                                         dtype=object)[:-1] if amount is not None else None)
     n = {side: {l: 0 for l in labels} for side in ("train", "test")}
     for t, y, rows_n in zip(counts.test, counts.label, counts.rows):
         n["test" if t else "train"][labels[y]] += int(rows_n)
@@ -142,4 +167,7 @@ def _evaluate(spark, view, schema, rules, key, target, positive, test_size, seed
                   labels=labels, test_size=test_size, seed=seed, counts=n, key=key,
                   excluded=int(checks["total"]) - sum(classes.values()))
     split.cache[tuple(r.when for r in rules.rules)] = counts  # the report reads these counts
+    if amount is not None:  # and so do the amount-weighted figures (the column checked above)
+        split.cache[tuple(r.when for r in rules.rules) + (Extras(amount=amount),)] = counts
+        split.cache[("amount column", amount)] = True
     return evaluate(split, rules, grouped=True)

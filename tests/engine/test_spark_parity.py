@@ -102,6 +102,16 @@ def test_the_cli_evaluates_and_scores_on_spark_as_on_duckdb(spark, tmp_path, cap
     for side in ("train", "test", "all"):
         assert on_spark[side] == on_duckdb[side]
     assert on_spark["split"] == on_duckdb["split"]
+    money = ["--amount", "montant (€)", "--review-cost", "2.5", "--caught-share", "0.8"]
+    assert main(["evaluate", str(path), "--rules", str(rules), "--key", "tx id", "--json", *money]) == 0
+    on_duckdb = json.loads(capsys.readouterr().out)["amounts"]
+    assert main(["evaluate", "--engine", "spark", "--master", "local[1]", "--table", "cli_transactions",
+                 "--rules", str(rules), "--key", "tx id", "--json", *money]) == 0
+    on_spark = json.loads(capsys.readouterr().out)["amounts"]
+    assert on_spark == on_duckdb and on_spark["test"]["caught"] > 0
+    assert main(["evaluate", "--engine", "spark", "--master", "local[1]", "--table", "cli_transactions",
+                 "--rules", str(rules), "--key", "tx id", "--amount", "montant"]) == 2
+    assert "amount column 'montant' is not in the data" in capsys.readouterr().err
 
     out = tmp_path / "scored"
     assert main(["score", "--engine", "spark", "--master", "local[1]", "--table", "cli_transactions",
