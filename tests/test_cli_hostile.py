@@ -70,6 +70,7 @@ def test_export_output_that_cannot_be_written(tmp_path, capsys, rules_file):
     (["suggest", BANK, "--target", "y", "--min-recall", "5"], "--min-recall"),
     (["evaluate", BANK, "--rules", "{rules}", "--test-size", "1.5"], "--test-size"),
     (["evaluate", BANK, "--rules", "{rules}", "--on-disk", "--memory-limit", "lots"], "memory limit 'lots' is not a size"),
+    (["evaluate", "creditcard-synthetic", "--rules", "{rules}", "--on-disk"], "apply to files, not to 'creditcard-synthetic'"),
     (["score", BANK, "--rules", "{rules}", "--out", "x.csv", "--rule-column", ""], "--rule-column"),
 ])
 def test_bad_option_values(argv, expected, capsys, rules_file):

@@ -53,8 +53,8 @@ def evaluate_on_spark(args, money_settings) -> str:
     if not args.key:
         raise StudioError("--engine spark needs --key COLUMN: Spark keeps no row order, a key column draws the split")
     rules = RuleSet.load(args.rules)
+    settings = money_settings(args)  # bad options said before Spark starts
     spark = spark_session(args)
-    settings = money_settings(args)
     report = evaluate_spark(spark, spark_source(spark, args), rules, key=args.key, target=args.target,
                             positive=args.positive if args.positive is not None else rules.positive,
                             test_size=args.test_size if args.test_size is not None else 0.5, seed=args.seed,

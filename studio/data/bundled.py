@@ -81,6 +81,10 @@ def load(source, name: str | None = None, limits: LoadLimits | None = None, miss
 
 def _open(source, name: str | None, limits: LoadLimits | None, missing=(), on_disk: bool = False,
           memory_limit: str | None = None) -> Dataset:
+    if (on_disk or memory_limit) and (not isinstance(source, (str, Path)) or str(source) in BUNDLED
+                                      or str(source).startswith("openml:")):
+        shown = str(source) if isinstance(source, (str, Path)) else "a DataFrame"
+        raise DataError(f"keeping data on disk and a memory limit apply to files, not to {shown[:60]!r}")
     if not isinstance(source, (str, Path)):
         return Dataset.from_dataframe(source, **({"name": name} if name else {}))
     text = str(source)

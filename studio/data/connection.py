@@ -12,19 +12,22 @@ A dataset larger than memory is kept in a database file of its own under the sto
 (:func:`connect_on_disk`): DuckDB compresses it there and reads what a query needs through its
 buffer pool, within the memory limit; the file goes when the dataset closes or is dropped, or the
 process ends (:func:`remove_database`), and files left by a process that was killed are removed by the
-next one that opens a file (their names start with the process id).
+next one that opens a file (no DuckDB holds their lock).
 """
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 import secrets
+import time
 
 import duckdb
 
 from pathlib import Path
 
+from ..errors import DataError
 from .folders import spill_dir, store_dir
 from .quoting import string_sql
 
@@ -47,30 +50,53 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
+class StoreUnavailable(DataError):
+    """The store folder cannot hold a database file (a read-only data folder, say)."""
+
+
 def connect_on_disk() -> tuple[duckdb.DuckDBPyConnection, Path]:
-    """A connection to a new database file under the store folder, and the file."""
+    """A connection to a new database file under the store folder, and the file; a store folder that
+    cannot be written is said in one line (DataError)."""
     root = store_dir().resolve()
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreUnavailable(f"the store folder for data kept on disk cannot be made ({err.strerror})") from None
     _remove_orphans(root)
     path = root / f"{os.getpid()}-{next(_connections)}-{secrets.token_hex(4)}.duckdb"
-    return connect(str(path)), path
+    _OWN.add(path)  # before the file exists: a sweep in another thread leaves it alone
+    try:
+        return connect(str(path)), path
+    except duckdb.Error as err:
+        _OWN.discard(path)
+        remove_database(path)
+        raise StoreUnavailable(f"a database file cannot be made in the store folder: {duckdb_message(err)}") from None
+
+
+_OWN: set[Path] = set()  # this process's database files in use
+SWEEP_AFTER_SECONDS = 60  # a younger file may be one another process is opening
 
 
 def _remove_orphans(root: Path) -> None:
-    for leftover in root.glob("*.duckdb*"):
-        pid = leftover.name.split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            leftover.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process
-    return True
+    """Remove the database files no connection holds: DuckDB locks the file it opens (an ``fcntl``
+    lock, seen from any process on this machine), so a file whose lock can be taken was left by a
+    process that died. This process's own files are never touched (taking a lock on a file the
+    process holds would release DuckDB's)."""
+    now = time.time()
+    for path in root.glob("*.duckdb"):
+        try:
+            if path in _OWN or now - path.stat().st_mtime < SWEEP_AFTER_SECONDS:
+                continue
+            fd = os.open(path, os.O_RDWR)
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # held: in use
+            finally:
+                os.close(fd)
+            remove_database(path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: a sweep never stops a load
 
 
 def release(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
@@ -83,10 +109,14 @@ def release(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
 
 
 def remove_database(path: Path | None) -> None:
-    """Remove a closed database file and its write-ahead log."""
+    """Remove a closed database file and its write-ahead log (what cannot be removed is left)."""
     if path is not None:
         for leftover in (path, path.with_name(path.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
+        _OWN.discard(path)
 
 
 _PREFIXES = ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",

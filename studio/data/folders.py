@@ -8,7 +8,8 @@
   on disk rather than in memory (a file per dataset, removed when it closes);
 - uploads (``$RULE_STUDIO_UPLOADS``, else ``<data>/uploads``): uploaded files, named by content hash;
 - the data roots (``$RULE_STUDIO_DATA_ROOTS``, folders separated by ``:``, else the data folder):
-  the only places the app opens a server file from, after following links. Every refusal gets the
+  the only places the app opens a server file from, after following links (never the store or the
+  spill folder). Every refusal gets the
   same message, so a refusal does not tell whether a file exists. ``RULE_STUDIO_SERVER_FILES=off``
   turns the app's "File on the server" tab off entirely.
 """
@@ -86,9 +87,16 @@ def available_file(text: str, roots: list[Path] | None = None) -> Path:
             mode = real.stat().st_mode
         except (OSError, RuntimeError, ValueError):
             continue
-        if stat.S_ISREG(mode) and any(real.is_relative_to(root) for root in roots):
+        if (stat.S_ISREG(mode) and any(real.is_relative_to(root) for root in roots)
+                and not _studio_own(real)):
             return real
     raise refusal
+
+
+def _studio_own(real: Path) -> bool:
+    """Whether a file is one of the studio's own working files (another dataset's database kept on
+    disk, a spill block), which no one opens as data."""
+    return any(real.is_relative_to(folder.resolve()) for folder in (store_dir(), spill_dir()))
 
 
 def is_available(path: str | Path, roots: list[Path] | None = None) -> bool:

@@ -45,7 +45,8 @@ def class_index_sql(labels: list[str], label_sql: str, target_sql: str, target_t
     """A row's class index: the position of its label among ``labels`` less one (NULL without one).
     A whole-number target is looked up by value, which spares writing each row's label as text."""
     if target_type.upper() in WHOLE_NUMBER_TYPES:
-        return f"list_position(CAST([{', '.join(str(int(l)) for l in labels)}] AS {target_type}[]), {target_sql}) - 1"
+        values = ", ".join(f"CAST({int(l)} AS {target_type})" for l in labels)  # each typed: UHUGEINT's largest too
+        return f"list_position([{values}], {target_sql}) - 1"
     return f"list_position({_texts(labels)}, {label_sql}) - 1"
 
 

@@ -76,6 +76,7 @@ def check(source: FullSource, rules: RuleSet, target: str, positive, test_size: 
 def _full_data(path: str):
     """The file on disk in DuckDB, loaded again only when the file changed."""
     from ..data.bundled import load
+    from ..data.connection import StoreUnavailable
     from ..data.limits import LoadLimits
     info = os.stat(path)
     version = (path, info.st_mtime_ns, info.st_size)
@@ -83,7 +84,11 @@ def _full_data(path: str):
         if _LOADED["data"] is not None:
             _LOADED["data"].close()
         _LOADED.update(version=None, data=None)
-        _LOADED["data"] = load(path, on_disk=True, memory_limit=LoadLimits.from_env().memory_limit)
+        memory = LoadLimits.from_env().memory_limit
+        try:
+            _LOADED["data"] = load(path, on_disk=True, memory_limit=memory)
+        except StoreUnavailable:  # a read-only data folder: in memory, as before
+            _LOADED["data"] = load(path, memory_limit=memory)
         _LOADED["version"] = version
     return _LOADED["data"]
 

@@ -117,6 +117,9 @@ def money(split: Split, rules: RuleSet, settings: MoneySettings,
     (``extras``: the one the evaluation used, so that no other query runs); beyond, from a query of
     their own."""
     check_ruleset(rules, split.dataset.schema)
+    if not hasattr(split.dataset, "con") and (tuple(r.when for r in rules.rules) + (Extras(amount=settings.column),)
+                                              not in split.cache):  # rows elsewhere (Spark): only what was counted
+        raise DataError("on Spark, the amounts are those of the rules and the amount column the evaluation counted")
     check_amount_column(split, settings.column)
     if len(rules.rules) <= PAIRED_RULES or not hasattr(split.dataset, "con"):  # rows elsewhere (Spark): counted
         if extras is None or extras.amount != settings.column:

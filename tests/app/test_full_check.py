@@ -26,6 +26,9 @@ def transactions(n: int, seed: int) -> pd.DataFrame:
 
 @pytest.fixture
 def setup(tmp_path, monkeypatch):
+    from studio.engine import full_check
+    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "store"))
+    monkeypatch.setattr(full_check, "_LOADED", {"version": None, "data": None})
     monkeypatch.setenv("RULE_STUDIO_WORKSPACE", str(tmp_path / "ws"))
     monkeypatch.setenv("RULE_STUDIO_DATA_ROOTS", str(tmp_path))
     full = tmp_path / "full.parquet"
@@ -34,7 +37,9 @@ def setup(tmp_path, monkeypatch):
     transactions(3_000, 2).to_csv(sample, index=False)
     monkeypatch.setenv("RULE_STUDIO_FULL_DATA", str(full))
     monkeypatch.setenv("RULE_STUDIO_FULL_KEY", "id")
-    return full, sample
+    yield full, sample
+    if full_check._LOADED["data"] is not None:
+        full_check._LOADED["data"].close()
 
 
 RULES = studio.ruleset([studio.rule(("amount", ">", 200.0), ("hour", "<", 6), then=1, name="big at night")],
@@ -91,8 +96,6 @@ def test_a_source_that_cannot_work_says_why(setup, monkeypatch):
 
 def test_the_full_file_is_loaded_on_disk_once_per_version(setup, tmp_path, monkeypatch):
     from studio.engine import full_check
-    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "store"))
-    monkeypatch.setattr(full_check, "_LOADED", {"version": None, "data": None})
     full, _ = setup
     source = FullSource("duckdb", str(full), "id")
     first = full_check.check(source, RULES, "fraud", 1, 0.5, 0)
@@ -107,4 +110,12 @@ def test_the_full_file_is_loaded_on_disk_once_per_version(setup, tmp_path, monke
     transactions(20_000, 5).to_parquet(full)  # a new version of the file
     full_check.check(source, RULES, "fraud", 1, 0.5, 0)
     assert full_check._LOADED["data"] is not data and not data.database.exists()
-    full_check._LOADED["data"].close()
+
+
+def test_the_full_check_loads_in_memory_when_the_store_cannot_be_written(setup, tmp_path, monkeypatch):
+    from studio.engine import full_check
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "file" / "store"))
+    full, _ = setup
+    report = full_check.check(FullSource("duckdb", str(full), "id"), RULES, "fraud", 1, 0.5, 0)
+    assert full_check._LOADED["data"].database is None and report.test.metrics.to_dict()["n"] > 0

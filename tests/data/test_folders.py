@@ -70,3 +70,15 @@ def test_uploads_are_stored_once_by_content(tmp_path):
 def test_the_app_listens_on_localhost_only():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_the_studio_own_working_files_never_open_as_data(tree, monkeypatch):
+    root, _ = tree
+    for name, env in (("store", "RULE_STUDIO_STORE"), ("spill", "RULE_STUDIO_SPILL")):
+        folder = root / ".cache" / name
+        folder.mkdir(parents=True)
+        (folder / "other.duckdb").write_bytes(b"x" * 10)
+        monkeypatch.setenv(env, str(folder))
+        assert refusal(str(folder / "other.duckdb")) == "<path> is not available: open a file under the studio's data folder"
+        assert refusal(f".cache/{name}/other.duckdb").endswith("open a file under the studio's data folder")
+    assert available_file("sub/ok.csv") == (root / "sub" / "ok.csv").resolve()

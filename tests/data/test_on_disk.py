@@ -5,6 +5,7 @@ figures as the same data in memory; its file goes when it closes, and a load tha
 import os
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -62,18 +63,41 @@ def test_a_load_that_fails_leaves_no_database_file(tmp_path, monkeypatch):
     assert list((tmp_path / "store").iterdir()) == []
 
 
-def test_files_left_by_a_process_that_died_go_when_the_next_file_is_made(tmp_path, monkeypatch):
+def test_files_no_process_holds_go_when_the_next_file_is_made(tmp_path, monkeypatch):
     monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "store"))
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead = int(gone.stdout)
-    (tmp_path / "store").mkdir()
-    left = [tmp_path / "store" / f"{dead}-1-00ff00ff.duckdb", tmp_path / "store" / f"{dead}-1-00ff00ff.duckdb.wal"]
-    alive = tmp_path / "store" / f"{os.getpid()}-999-00ff00ff.duckdb"  # this process's: kept
-    for path in (*left, alive):
-        path.write_bytes(b"x")
-    data = studio.Dataset.from_parquet(_parquet(tmp_path / "t.parquet", 1000), on_disk=True)
+    store = tmp_path / "store"
+    store.mkdir()
+    left = store / "1-1-00ff00ff.duckdb"  # a process that died (its id may be taken again: only the lock counts)
+    duckdb.connect(str(left)).close()
+    (store / "1-1-00ff00ff.duckdb.wal").write_bytes(b"x")
+    held = store / "2-1-00ff00ff.duckdb"  # another process's, in use
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(held)!r}); "
+                               "print('open', flush=True); sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        kept = sorted(p.name for p in (tmp_path / "store").iterdir() if not p.name.startswith(data.database.name))
-        assert kept == [alive.name] and data.database.exists()
+        assert holder.stdout.readline().strip() == "open"
+        young = store / "3-1-00ff00ff.duckdb"  # being made by another process this very moment
+        duckdb.connect(str(young)).close()
+        old = time.time() - 3600
+        for path in (left, held):
+            os.utime(path, (old, old))
+        data = studio.Dataset.from_parquet(_parquet(tmp_path / "t.parquet", 1000), on_disk=True)
+        try:
+            kept = sorted(p.name for p in store.iterdir() if not p.name.startswith(data.database.name))
+            assert kept == sorted([held.name, young.name]) and data.database.exists()
+            os.utime(data.database, (old, old))  # this process's own file is never swept, however old
+            other = studio.Dataset.from_parquet(_parquet(tmp_path / "t.parquet", 1000), on_disk=True)
+            assert data.database.exists() and data.n_rows == 1000
+            other.close()
+        finally:
+            data.close()
     finally:
-        data.close()
+        holder.stdin.close()
+        holder.wait()
+
+
+def test_a_store_folder_that_cannot_be_made_is_said_in_one_line(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("RULE_STUDIO_STORE", str(tmp_path / "file" / "store"))
+    with pytest.raises(DataError, match=r"^the store folder for data kept on disk cannot be made \(Not a directory\)$"):
+        studio.Dataset.from_parquet(_parquet(tmp_path / "t.parquet", 10), on_disk=True)

@@ -76,3 +76,15 @@ def test_a_refused_split_leaves_the_last_one_working():
         ds.split("y", by_time=TimeOrder("t", 10 ** 6))
     assert ds.con.execute(f"SELECT __rs_row, __rs_test FROM {first.table} ORDER BY 1").fetchall() == before
     assert sum(first.counts["test"].values()) == 100
+
+
+@pytest.mark.parametrize("sql_type,values", [("UHUGEINT", [0, 2 ** 128 - 1]), ("HUGEINT", [-(2 ** 127), 2 ** 127 - 1]),
+                                             ("UBIGINT", [1, 2 ** 64 - 1]), ("TINYINT", [-128, 127])])
+def test_a_whole_number_label_is_found_by_value_at_the_ends_of_its_type(sql_type, values):
+    import duckdb
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE t (y {sql_type})")
+    con.execute("INSERT INTO t VALUES " + ", ".join(f"(CAST('{v}' AS {sql_type}))" for v in values) + ", (NULL)")
+    index = store.class_index_sql([str(v) for v in values], "CAST(y AS VARCHAR)", "y", sql_type)
+    got = con.execute(f"SELECT y::VARCHAR, {index} FROM t ORDER BY y NULLS LAST").fetchall()
+    assert got == [(str(values[0]), 0), (str(values[1]), 1), (None, None)]
