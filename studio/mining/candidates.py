@@ -35,7 +35,21 @@ class Scan:
     listed_fired: int     # train rows the rules already predict positive
 
 
-QUANTILE_ROWS = 40_000  # thresholds are read off about this many train rows (every k-th row)
+QUANTILE_ROWS = 40_000  # thresholds are read off about this many train rows
+BLOCK_ROWS, BLOCKS_FROM = 2_048, 4_000_000  # past BLOCKS_FROM train rows, runs of BLOCK_ROWS consecutive rows
+
+
+def quantile_rows(split: Split, rows: int) -> str:
+    """The condition on ``__rs_row`` of the rows the thresholds are read off (about ``QUANTILE_ROWS``
+    train rows): every k-th row; past ``BLOCKS_FROM`` train rows, evenly spaced runs of ``BLOCK_ROWS``
+    consecutive rows instead, which DuckDB reads from a few row groups (their ranges prune the rest)
+    rather than every column of every row, the difference that counts once the data outgrows memory."""
+    if rows < BLOCKS_FROM:
+        return f"__rs_row % {max(1, rows // QUANTILE_ROWS)} = 0"
+    total = split.dataset.n_rows
+    blocks = math.ceil(QUANTILE_ROWS * total / (rows * BLOCK_ROWS))
+    return "(" + " OR ".join(f"__rs_row BETWEEN {start} AND {start + BLOCK_ROWS - 1}"
+                             for start in sorted({i * total // blocks for i in range(blocks)})) + ")"
 
 
 def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[str] | None = None,
@@ -44,13 +58,13 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
     (at most ``bins - 1`` distinct thresholds per column), counted on the train rows that ``rules``
     leave undecided.
 
-    Two queries: exact quantiles of every column on every k-th train row, then one pass over the
-    undecided train rows computing, per column and class, DuckDB's histogram over its thresholds;
-    every count of every candidate follows from those histograms."""
+    Two queries: exact quantiles of every column on about ``QUANTILE_ROWS`` train rows
+    (:func:`quantile_rows`), then one pass over the undecided train rows computing, per column and
+    class, DuckDB's histogram over its thresholds; every count of every candidate follows from those
+    histograms."""
     schema = split.dataset.schema
     names = [c for c in (columns or split.features) if schema.kind(c) == NUMERIC]
     rows = sum(split.counts["train"].values())
-    step = max(1, rows // QUANTILE_ROWS)
     levels = "[" + ", ".join(repr(i / bins) for i in range(1, bins)) + "]"
     values = ", ".join(f"{value_sql(c)} AS v{i}" for i, c in enumerate(names))
     key = ("quantiles", tuple(names), bins)  # they do not depend on the rules: read once per split
@@ -58,7 +72,7 @@ def scan_thresholds(split: Split, rules: RuleSet | None = None, columns: list[st
         with split.dataset.lock:
             split.cache[key] = split.dataset.con.execute(
                 "SELECT " + ", ".join(f"quantile_disc(v{i}, {levels})" for i in range(len(names)))
-                + f" FROM (SELECT {values} FROM {split.table} WHERE __rs_test = 0 AND __rs_row % {step} = 0)"
+                + f" FROM (SELECT {values} FROM {split.table} WHERE __rs_test = 0 AND {quantile_rows(split, rows)})"
             ).fetchone() if names else ()
     quantiles = split.cache[key]
     edges = {c: sorted({float(v) for v in (q or []) if v is not None and math.isfinite(v)})

@@ -2,6 +2,7 @@
 the list objective against the studio's own evaluation of the list with the candidate added."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import studio
@@ -171,3 +172,37 @@ def test_trees_split_text_and_boolean_columns_too():
     assert _simplify((a, c)) == (c,)
     assert _simplify((c, Condition("t", "not in", ("b",)))) == ()       # contradicts itself
     assert _simplify((c, Condition("t", "in", ("a",)))) == ()
+
+
+def test_past_the_block_size_thresholds_come_from_runs_of_rows_and_counts_stay_exact(monkeypatch):
+    """Large splits read the quantiles off evenly spaced runs of consecutive train rows (DuckDB then
+    skips the other row groups); the candidates are still counted on every undecided train row."""
+    from studio.mining import candidates
+
+    rng = np.random.default_rng(3)
+    n = 600_000  # five row groups of DuckDB's 122,880 rows
+    frame = pd.DataFrame({"x": rng.normal(size=n), "w": rng.integers(0, 1000, n).astype(float),
+                          "y": (rng.random(n) < 0.05).astype(int)})
+    split = studio.Dataset.from_dataframe(frame).split("y", positive=1, test_size=0.5, seed=0)
+    monkeypatch.setattr(candidates, "BLOCKS_FROM", 100_000)
+    monkeypatch.setattr(candidates, "QUANTILE_ROWS", 4_000)
+    train_rows = sum(split.counts["train"].values())
+    where = candidates.quantile_rows(split, train_rows)
+    con = split.dataset.con
+    picked = con.execute(f"SELECT __rs_row FROM {split.table} WHERE __rs_test = 0 AND {where}").df()["__rs_row"]
+    runs = np.split(np.sort(picked.to_numpy()), np.flatnonzero(np.diff(np.sort(picked.to_numpy())) > 10_000) + 1)
+    assert 3_000 <= len(picked) <= 6_000 and 2 <= len(runs) <= 8  # a few runs, spread over the table
+    assert all(run[-1] - run[0] < candidates.BLOCK_ROWS for run in runs) and runs[-1][0] > n // 2
+    plan = con.execute(f"EXPLAIN ANALYZE SELECT count(x) FROM {split.table} WHERE __rs_test = 0 AND {where}"
+                       ).fetchall()[0][1]
+    scanned = [line for line in plan.splitlines() if "Row Groups Scanned" in line]
+    assert scanned and all(int(line.split(":")[1].split("/")[0]) < 5 for line in scanned), plan
+    split.cache.clear()
+    scan = mining.scan_thresholds(split, columns=["x", "w"])
+    train = con.execute(f"SELECT x, w, __rs_y FROM {split.table} WHERE __rs_test = 0").df()
+    pos = (train["__rs_y"] == split.labels.index(split.positive)).to_numpy()
+    assert len(scan.candidates) > 200
+    for name, op, t, fired, tp in scan.candidates[["column", "op", "threshold", "train_fired", "train_tp"]
+                                                  ].itertuples(index=False):
+        hit = train[name].to_numpy() <= t if op == "<=" else train[name].to_numpy() > t
+        assert (fired, tp) == (hit.sum(), (hit & pos).sum()), (name, op, t)
