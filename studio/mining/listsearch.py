@@ -7,6 +7,9 @@ single thresholds, value sets, paths of trees of depth 2 and 3 and the leaves of
 gradient-boosted ensemble (:mod:`.boosted`), each counted exactly on the fit rows — that make the
 list better on the fit rows, take at least ``min_support`` of them and reach ``min_precision``; the
 ``beam`` best extended lists (by the objective on the fit rows) go on, up to ``max_rules`` rules.
+Lists read off whole trees fitted on the fit rows (:mod:`.treelists`: a tree's richest leaves, one
+more at each length) compete at their length with the extended lists, and the beam extends them too:
+a tree places its leaves together, which a walk choosing one rule at a time does not.
 Unlike a greedy walk the search neither stops at the first step that does not pay nor keeps only one
 path: a weaker second rule that opens a better third stays in the beam.
 
@@ -40,6 +43,7 @@ from .boosted import boosted_candidates
 from .candidates import conjunctions, scan_thresholds
 from .counting import count_candidates
 from .objectives import OBJECTIVES, improves, score
+from .treelists import tree_lists
 from .search import _amounts_for, _native_default, _priced, describe
 from .validation import side_value, validation_split
 
@@ -59,6 +63,7 @@ class SearchSettings:
     beam: int = 2
     branch: int = 3
     boosted: bool = True
+    tree_lists: bool = True
     validation: float = 0.25
     tolerance: float = 0.002
     time_budget: float = 8.0        # seconds
@@ -139,7 +144,7 @@ def _when(row) -> tuple[Condition, ...]:
 
 
 def _beam(fit: Split, start: RuleSet, s: SearchSettings, boosted: list, depths: int, out_of_time, progress=None,
-          should_stop=None) -> tuple[list[tuple[float, RuleSet]], list[Step], str]:
+          should_stop=None, seeds: dict | None = None) -> tuple[list[tuple[float, RuleSet]], list[Step], str]:
     """The beam search on the train side of ``fit`` for up to ``depths`` new rules: every list kept in
     the beam on the way (with its objective on those rows), the steps, and why it ended."""
     label = fit.native(fit.positive)
@@ -163,6 +168,10 @@ def _beam(fit: Split, start: RuleSet, s: SearchSettings, boosted: list, depths: 
                     taken += 1
                 if taken >= s.branch:
                     break
+        for seed in (seeds or {}).get(depth, []) if stopped == "done" else ():
+            if seed not in children:
+                children[seed] = side_value(fit, seed, "train", objective=s.objective, beta=s.beta,
+                                            min_recall=s.min_recall, budget=s.budget, money=s.money)
         if not children:
             break
         beam = sorted(((v, c) for c, v in children.items()), key=lambda vc: -vc[0])[:s.beam]
@@ -191,7 +200,15 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         boosted = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
                                      depth=min(3, s.max_conditions), seed=s.seed) \
             if s.boosted and s.max_conditions >= 2 else []
-        met, steps, stopped = _beam(inner, start, s, boosted, s.max_rules, out_of_time, progress, should_stop)
+        seeds: dict[int, list[RuleSet]] = {}
+        if s.tree_lists:
+            for r in tree_lists(inner, start, list(s.columns) if s.columns else None, s.max_rules,
+                                s.max_conditions, s.seed):
+                seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
+        met, steps, stopped = _beam(inner, start, s, boosted, s.max_rules, out_of_time, progress, should_stop,
+                                    seeds)
+        if stopped != "asked":  # the lists read off trees, as far as the search went
+            met += [(math.nan, r) for depth, rs in seeds.items() if depth <= len(steps) for r in rs]
         judged = [(side_value(inner, r, "test", **goal), r) for _, r in met]
         best = max(v for v, _ in judged)
         chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),

@@ -141,3 +141,25 @@ def test_a_search_stops_when_asked_or_out_of_time_with_the_best_list_so_far(shop
 def test_bad_settings_are_refused_in_one_line(shop_split, bad, message):
     with pytest.raises(StudioError, match=message):
         search_rules(shop_split, settings=SearchSettings(**bad))
+
+
+def test_lists_read_off_whole_trees_are_among_those_judged(shop_split):
+    """The lists read off trees are whole prefixes of their leaves within the settings, and the search
+    never chooses a list that does worse on the validation rows than the best of them."""
+    from studio.mining.treelists import tree_lists
+
+    settings = SearchSettings(max_rules=3, max_conditions=2, time_budget=600)
+    start = RuleSet(default=0, target="fraud", positive=1)
+    with validation_split(shop_split, settings.validation, settings.seed) as inner:
+        lists = tree_lists(inner, start, None, settings.max_rules, settings.max_conditions, settings.seed)
+        best = max(side_value(inner, r, "test") for r in lists)
+    assert lists and len(set(lists)) == len(lists)
+    for r in lists:
+        assert 1 <= len(r.rules) <= 3 and all(1 <= len(rule.when) <= 2 and rule.then == 1 for rule in r.rules)
+        shorter = [o for o in lists if len(o.rules) == len(r.rules) - 1 and o.rules == r.rules[:-1]]
+        assert len(r.rules) == 1 or shorter  # prefixes: one leaf more each time
+    found = search_rules(shop_split, settings=settings)
+    assert found.validation >= best - settings.tolerance
+    without = search_rules(shop_split, settings=SearchSettings(max_rules=3, max_conditions=2, time_budget=600,
+                                                               tree_lists=False))
+    assert found.validation >= without.validation - settings.tolerance
