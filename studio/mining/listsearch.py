@@ -126,7 +126,7 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, boosted: list) -> pd.
                             min_rows=1, **goal))
     out = pd.concat(ranked, ignore_index=True)
     size = out["when"].map(lambda w: len(w) if isinstance(w, tuple) else 1) if "when" in out else 1
-    support = s.min_support or max(5, math.ceil(0.01 * scan.positives))
+    support = _support(s, inner)
     keep = (np.isfinite(out["objective"]) & improves(out, scan, s.objective, s.beta, s.min_recall, s.budget, amounts)
             & (out["train_fired"] >= support) & (out["precision"].fillna(0) >= s.min_precision) & (size <= s.max_conditions))
     out = out[keep]
@@ -134,6 +134,11 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, boosted: list) -> pd.
     # ties broken by the rule's text: the same list whatever order the candidates were counted in
     return out.assign(__name=named).sort_values(["objective", "train_tp", "__name"], ascending=[False, False, True],
                                                 kind="stable").drop(columns="__name")
+
+
+def _support(s: SearchSettings, fit: Split) -> int:
+    """The fit rows a rule must take: ``min_support``, else 1% of the fit positives, at least 5."""
+    return s.min_support or max(5, math.ceil(0.01 * fit.counts["train"][fit.positive]))
 
 
 def _when(row) -> tuple[Condition, ...]:
@@ -203,7 +208,7 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         seeds: dict[int, list[RuleSet]] = {}
         if s.tree_lists:
             for r in tree_lists(inner, start, list(s.columns) if s.columns else None, s.max_rules,
-                                s.max_conditions, s.seed):
+                                s.max_conditions, s.seed, _support(s, inner), s.min_precision):
                 seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
         met, steps, stopped = _beam(inner, start, s, boosted, s.max_rules, out_of_time, progress, should_stop,
                                     seeds)

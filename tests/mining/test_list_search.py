@@ -163,3 +163,22 @@ def test_lists_read_off_whole_trees_are_among_those_judged(shop_split):
     without = search_rules(shop_split, settings=SearchSettings(max_rules=3, max_conditions=2, time_budget=600,
                                                                tree_lists=False))
     assert found.validation >= without.validation - settings.tolerance
+
+
+def test_lists_read_off_trees_keep_to_the_least_support_and_precision_per_rule(shop_split):
+    """Every rule of a tree list takes at least ``min_support`` fit rows and reaches ``min_precision``
+    there, counted by the numpy rule evaluator on the fit rows (the rows each rule decides in its list)."""
+    from studio.mining.treelists import tree_lists
+
+    start = RuleSet(default=0, target="fraud", positive=1)
+    with validation_split(shop_split, 0.25, 0) as inner:
+        fit = rows_of(inner, "__rs_test = 0")
+        loose = tree_lists(inner, start, None, 8, 3, 0)
+        strict = tree_lists(inner, start, None, 8, 3, 0, min_support=40, min_precision=0.5)
+    y = (fit["__rs_label"] == "1").to_numpy()
+    assert strict and len(strict) < len(loose)
+    for r in strict:
+        decided = fired_index(fit, r.to_dict())
+        for k in range(len(r.rules)):
+            took = decided == k
+            assert took.sum() >= 40 and y[took].sum() >= 0.5 * took.sum(), r.rules[k].name
