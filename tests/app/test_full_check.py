@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import studio
-from pages.components.format import fixed
+from pages.components.format import fixed, literal
 from studio.engine.full_check import FullSource, configured_source
 from studio.errors import StudioError
 
@@ -74,6 +74,40 @@ def test_the_rules_are_checked_on_the_full_data_in_the_background(setup):
     here = s.evaluation().test.metrics.positive
     assert table.loc["F1", "this data, test"] == fixed(here.f1)
     assert any("Checked on full.parquet in" in c.value for c in at.caption)
+
+
+def test_the_rules_are_checked_on_a_spark_table_from_the_page(setup, spark, monkeypatch):
+    """The page's check on a configured Spark table (a local session, the one the server would start when
+    none is running): the same figures as DuckDB's on the same rows split by the same key."""
+    full, sample = setup
+    frame = pd.read_parquet(full)
+    spark.createDataFrame(frame).createOrReplaceTempView("full_transactions")
+    monkeypatch.setenv("RULE_STUDIO_FULL_DATA", "spark:full_transactions")
+    at = open_app_page("rules", "full-spark")
+    s = at.session_state["studio"]
+    s.open(str(sample), name="sample.csv")
+    s.apply(RULES)
+    at.run()
+    at.toggle(key="full_check_on").set_value(True).run()
+    at.button(key="full_check_run").click().run()
+    job = at.session_state["full_check_job"]
+    for _ in range(3000):  # wait for the background check (not timed: it ends when it ends)
+        if job.done:
+            break
+        time.sleep(0.1)
+    at.run()
+    assert not at.exception, at.exception
+    assert job.error is None, job.error
+    assert job.source == FullSource("spark", "full_transactions", "id")
+    expected = studio.evaluate(studio.Dataset.from_dataframe(frame).split(
+        "fraud", positive=1, test_size=s.split.test_size, seed=s.split.seed, key="id"), RULES)
+    assert job.report.to_dict() | {"dataset": None} == expected.to_dict() | {"dataset": None}
+    table = next(t.value for t in at.table if "full data, test" in t.value.columns)
+    m = expected.test.metrics.positive
+    assert list(table["full data, test"][["precision", "recall", "F1"]]) == [fixed(m.precision), fixed(m.recall),
+                                                                              fixed(m.f1)]
+    assert table.loc["rows", "full data, all rows"] == "30,000"
+    assert any(f"Checked on {literal('Spark table full_transactions')} in" in c.value for c in at.caption)
 
 
 def test_a_source_that_cannot_work_says_why(setup, monkeypatch):
