@@ -69,7 +69,8 @@ def list_builder(s, ex, params: dict, rules_key: str, money, page: str) -> None:
     """The section: settings, the build button, the list to prune and the button that adds it."""
     how, settings = _settings(params, money)
     st.caption("The search extends the best few lists by their best candidates at each step (thresholds, value "
-               "sets, tree paths and the leaves of a small boosted ensemble, learned on most of the train rows), "
+               "sets, tree paths, the leaves of a small boosted ensemble and oblique cuts across two columns, drawn as "
+               "polygons; learned on most of the train rows), "
                "then keeps the simplest list that does best on the rest of train and drops rules that do not help "
                "there; the test rows take no part. Untick what you do not want; the test columns judge the list.")
     if f"{page}_notice" in st.session_state:

@@ -3,8 +3,9 @@
 The design. The train rows are cut into *fit* rows and a stratified *validation* slice
 (:mod:`.validation`); the test rows take no part. From the empty list (or the given rules), every
 list in the beam is extended by its ``branch`` best candidates for the rows it leaves undecided —
-single thresholds, value sets, paths of trees of depth 2 and 3 and the leaves of a small
-gradient-boosted ensemble (:mod:`.boosted`), each counted exactly on the fit rows — that make the
+single thresholds, value sets, paths of trees of depth 2 and 3, the leaves of a small
+gradient-boosted ensemble (:mod:`.boosted`) and oblique cuts across two number columns
+(:mod:`.oblique`), each counted exactly on the fit rows — that make the
 list better on the fit rows, take at least ``min_support`` of them and reach ``min_precision``; the
 ``beam`` best extended lists (by the objective on the fit rows) go on, up to ``max_rules`` rules.
 Lists read off whole trees fitted on the fit rows (:mod:`.treelists`: a tree's richest leaves, one
@@ -42,6 +43,7 @@ from ..rules.validate import check_ruleset
 from .boosted import boosted_candidates
 from .candidates import conjunctions, scan_thresholds
 from .counting import count_candidates
+from .oblique import oblique_candidates
 from .objectives import OBJECTIVES, improves, score
 from .treelists import tree_lists
 from .search import _amounts_for, _native_default, _priced, describe
@@ -63,6 +65,7 @@ class SearchSettings:
     beam: int = 2
     branch: int = 3
     boosted: bool = True
+    oblique: bool = True
     tree_lists: bool = True
     validation: float = 0.25
     tolerance: float = 0.002
@@ -205,6 +208,9 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         boosted = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
                                      depth=min(3, s.max_conditions), seed=s.seed) \
             if s.boosted and s.max_conditions >= 2 else []
+        if s.oblique:
+            boosted += [w for w in oblique_candidates(inner, start, list(s.columns) if s.columns else None)
+                        if w not in boosted]
         seeds: dict[int, list[RuleSet]] = {}
         if s.tree_lists:
             for r in tree_lists(inner, start, list(s.columns) if s.columns else None, s.max_rules,

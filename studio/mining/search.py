@@ -29,8 +29,10 @@ def _number(value: float) -> str:
 
 def describe(when: tuple[Condition, ...]) -> str:
     """A candidate as text (``V14 <= -2.6``), every number written exactly."""
-    return " and ".join(f"{c.column} {c.op} {_number(c.value)}" if isinstance(c.value, float) else c.describe()
-                        for c in when)
+    from .oblique import line_text  # a half-plane reads as its line
+
+    return " and ".join(f"{c.column} {c.op} {_number(c.value)}" if isinstance(c.value, float) else
+                        line_text(c) or c.describe() for c in when)
 
 
 def candidate_rule(row, label, name: str = "") -> Rule:

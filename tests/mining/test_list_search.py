@@ -12,10 +12,11 @@ from sklearn.metrics import f1_score
 import studio
 from studio.errors import StudioError
 from studio.mining.boosted import boosted_candidates
+from studio.mining.oblique import oblique_candidates
 from studio.mining.listsearch import SearchSettings, _pool, search_rules
 from studio.mining.validation import side_value, validation_split
 from studio.rules import RuleSet
-from studio.runtime.pyeval import condition_mask, fired_index
+from studio.runtime.pyeval import fired_index, rule_mask
 
 
 @pytest.fixture(scope="module")
@@ -68,18 +69,17 @@ def test_every_candidate_is_counted_exactly_and_the_objective_is_sklearns(shop_s
     settings = SearchSettings(min_support=1)
     start = RuleSet(default=0, target="fraud", positive=1).add(studio.rule(("shop", "in", ["phone"]), then=1))
     with validation_split(shop_split, 0.25, seed=0) as inner:
-        boosted = boosted_candidates(inner, start)
-        pool = _pool(inner, start, settings, boosted)
+        learned = boosted_candidates(inner, start) + oblique_candidates(inner, start)
+        pool = _pool(inner, start, settings, learned)
         fit = rows_of(inner, "__rs_test = 0")
         undecided = fit[fired_index(fit, start.to_dict()) == -1]
         positive = undecided["__rs_label"] == "1"
         assert len(pool) > 20 and pool["when"].map(lambda w: isinstance(w, tuple)).any()
+        assert pool["when"].map(lambda w: isinstance(w, tuple) and w[0].op == "in polygon").any()
         for _, row in pool.iterrows():
             when = row["when"] if isinstance(row.get("when"), tuple) else \
                 (studio.Condition(row["column"], row["op"], float(row["threshold"])),)
-            mask = np.ones(len(undecided), bool)
-            for c in when:
-                mask &= condition_mask(undecided[c.column], c.op, c.value)
+            mask = rule_mask(undecided, studio.Rule(when=when, then=1).to_dict())
             assert (row["train_fired"], row["train_tp"]) == (mask.sum(), (mask & positive).sum()), when
         valid = rows_of(inner, "__rs_test = 1")
         chosen = start.add(studio.rule(("amount", ">", 150.0), ("hour", "<", 6), then=1))
