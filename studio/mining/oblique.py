@@ -6,9 +6,11 @@ for it. Here each number column's best single cut is found on the rows a tree le
 (:func:`.candidates.tree_frame`), the ``COLUMNS`` best columns are paired, and for each pair the
 direction whose best cut beats both columns' own cuts the most is looked for (``ANGLES`` directions
 over the columns scaled by their spread, then a finer look around the best one). The ``PAIRS`` pairs
-that gain most each give a few cuts (the best one by F1 and cuts that take a given share of the
-positives), each the half-plane ``a*x + b*y >= c`` clipped to the columns' train range widened by its
-width on every side and written with a few significant digits: a polygon of 3 to 5 vertices.
+that gain most each give ``LINES`` lines (the best one, then the best one for the rows its best cut
+leaves: a ratio that is either too high or too low), each with a few cuts (the best one by F1 and
+cuts that take a given share of the positives left), each cut the half-plane ``a*x + b*y >= c``
+clipped to the columns' train range widened by its width on every side and written with a few
+significant digits: a polygon of 3 to 5 vertices.
 A candidate is one condition; :func:`.counting.count_candidates` counts it exactly, as the rule reads.
 """
 
@@ -26,8 +28,8 @@ from ..rules.model import RuleSet
 from ..rules.polygon import MAX_COORDINATE, Polygon
 from .candidates import tree_frame
 
-COLUMNS, PAIRS, ANGLES = 5, 2, 24
-SHARES = (0.5, 0.8)            # besides the best cut, cuts taking these shares of the positives
+COLUMNS, PAIRS, ANGLES, LINES = 5, 1, 24, 2
+SHARES = (0.7,)                # besides the best cut, cuts taking these shares of the positives
 MIN_GAIN = 0.02               # weighted F1 a pair's cut must add to its columns' own best cuts
 DIGITS = 3                     # significant digits of a vertex, relative to the widened range
 
@@ -74,22 +76,32 @@ def oblique_candidates(split: Split, rules: RuleSet | None = None, columns: list
     gains.sort(key=lambda g: (-g[0], g[1], g[2]))
     out: list[tuple[Condition, ...]] = []
     for _, a, b, angle in gains[:PAIRS]:
-        ka, kb = numeric.index(a), numeric.index(b)
-        ca, cb = math.cos(angle) / spread[ka], math.sin(angle) / spread[kb]
-        # the score in the columns' own units: ca * x + cb * y (the centres only shift the threshold)
-        score = ca * X[:, a] + cb * X[:, b]
-        _, best = best_cut(score, y, weights)
-        positive = np.sort(score[y & ~np.isnan(score)])[::-1]
-        cuts = [best] + [float(positive[min(len(positive) - 1, int(share * len(positive)))]) for share in SHARES]
         box = _box(X[:, a], X[:, b])
         if max(abs(v) for corner in box for v in corner) > MAX_COORDINATE:  # not a polygon the rules take
             continue
-        for cut in dict.fromkeys(c for c in cuts if math.isfinite(c)):
-            vertices = _clip(box, ca, cb, cut)
-            if len(vertices) >= 3:
-                when = (Condition(features[a][0], "in polygon", Polygon(features[b][0], vertices)),)
-                if when not in out:
-                    out.append(when)
+        ka, kb = numeric.index(a), numeric.index(b)
+        rest = np.ones(len(y), dtype=bool)
+        for line in range(LINES):
+            if line:  # the next line: the best one for the rows the first cut leaves
+                angle, _ = _best_angle(scaled[a][rest], scaled[b][rest], y[rest], weights[rest])
+            ca, cb = math.cos(angle) / spread[ka], math.sin(angle) / spread[kb]
+            # the score in the columns' own units: ca * x + cb * y (the centres only shift the threshold)
+            score = ca * X[:, a] + cb * X[:, b]
+            _, best = best_cut(score[rest], y[rest], weights[rest])
+            positive = np.sort(score[rest & y & ~np.isnan(score)])[::-1]
+            cuts = [best] + [float(positive[min(len(positive) - 1, int(share * len(positive)))])
+                             for share in SHARES if len(positive)]
+            for cut in dict.fromkeys(c for c in cuts if math.isfinite(c)):
+                vertices = _clip(box, ca, cb, cut)
+                if len(vertices) >= 3:
+                    when = (Condition(features[a][0], "in polygon", Polygon(features[b][0], vertices)),)
+                    if when not in out:
+                        out.append(when)
+            if not math.isfinite(best):
+                break
+            rest &= ~(score >= best)
+            if not (rest & y).any():
+                break
     return out
 
 

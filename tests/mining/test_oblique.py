@@ -71,7 +71,8 @@ def ratio_split():
     kappa = lam * ratio
     frame = pd.DataFrame({"kappa": np.round(kappa, 3), "lambda": np.round(lam, 3),
                           "age": rng.integers(40, 90, n).astype(float)})
-    frame["mgus"] = ((frame.kappa / frame["lambda"] > 1.8) ^ (rng.random(n) < 0.02)).astype(int)
+    ratio = frame.kappa / frame["lambda"]
+    frame["mgus"] = (((ratio > 1.8) | (ratio < 0.5)) ^ (rng.random(n) < 0.02)).astype(int)
     return studio.Dataset.from_dataframe(frame).split("mgus", positive=1, seed=2)
 
 
@@ -81,20 +82,24 @@ def test_a_ratio_of_two_columns_is_found_as_polygons_on_its_side_of_the_line(rat
         found = oblique_candidates(inner, start)
         assert found == oblique_candidates(inner, start)  # the same data: the same candidates
     assert found and all(len(w) == 1 and w[0].op == "in polygon" for w in found)
-    ratio = [c for (c,) in found if (c.column, c.value.y) == ("kappa", "lambda")]
-    assert ratio and found[0][0] == ratio[0]  # the pair that gains most comes first
+    cuts = [c for (c,) in found if (c.column, c.value.y) == ("kappa", "lambda")]
+    assert cuts and found[0][0] == cuts[0]  # the pair that gains most comes first
     frame = ratio_split.dataset.con.execute(f"SELECT * FROM {ratio_split.table} ORDER BY __rs_row").df()
     positive = frame["__rs_label"] == "1"
-    for c in ratio:  # each a valid rule, richer in positives than the data
+    ratio = frame["kappa"] / frame["lambda"]  # the labels follow it (2% of them flipped)
+    sides = {"high": ratio > 1.8, "low": ratio < 0.5}
+    met = set()
+    for c in cuts:  # each a valid rule
         check_ruleset(start.add(studio.Rule(when=(c,), then=1)), ratio_split.dataset.schema)
         inside = polygon_mask(frame["kappa"], frame["lambda"], c.value.vertices)
-        assert positive[inside].mean() > 2 * positive.mean()
-    best = polygon_mask(frame["kappa"], frame["lambda"], ratio[0].value.vertices)  # the best cut: the ratio
-    high = frame["kappa"] / frame["lambda"] > 1.8  # the rule the labels follow (2% of them flipped)
-    assert high[best].mean() > 0.85 and best[high].mean() > 0.8
+        assert positive[inside].any()
+        for name, side in sides.items():  # a cut along one side of the ratio: most of it, little else
+            if side[inside].mean() > 0.85 and inside[side].mean() > 0.7:
+                met.add(name)
+    assert met == {"high", "low"}  # the first line, then the line for the rows it leaves
 
 
-def test_the_search_writes_the_ratio_as_one_rule_and_beats_the_axis_aligned_lists(ratio_split):
+def test_the_search_writes_each_side_of_the_ratio_as_one_rule_and_beats_the_axis_aligned_lists(ratio_split):
     with_cuts = search_rules(ratio_split, settings=SearchSettings(time_budget=600))
     without = search_rules(ratio_split, settings=SearchSettings(time_budget=600, oblique=False))
     frame = ratio_split.dataset.con.execute(f"SELECT * FROM {ratio_split.table} ORDER BY __rs_row").df()
@@ -106,10 +111,15 @@ def test_the_search_writes_the_ratio_as_one_rule_and_beats_the_axis_aligned_list
         assert report.test.metrics.positive.f1 == f1_score(y, fired_index(frame.loc[test], rules.to_dict()) >= 0)
         return report.test.metrics.positive.f1
 
-    first = with_cuts.rules.rules[0]
-    assert first.when[0].op == "in polygon"
-    named = re.fullmatch(r"\(kappa, lambda\) in polygon: lambda <= (0\.\d+) \* kappa( [+-] [\d.e-]+)?", first.name)
-    assert named and abs(float(named.group(1)) - 1 / 1.8) < 0.08, first.name  # the line, as a person reads it
+    assert [c.op for r in with_cuts.rules.rules for c in r.when] == ["in polygon", "in polygon"]
+    slopes = {}
+    for rule in with_cuts.rules.rules:  # each named after its line, as a person reads it
+        named = re.fullmatch(r"\(kappa, lambda\) in polygon: lambda ([<>]=) (\d\.\d+) \* kappa( [+-] [\d.e-]+)?",
+                             rule.name)
+        assert named, rule.name
+        slopes[named.group(1)] = float(named.group(2))
+    assert set(slopes) == {"<=", ">="}, slopes  # kappa / lambda high, and low
+    assert abs(slopes["<="] - 1 / 1.8) < 0.1 and abs(slopes[">="] - 1 / 0.5) < 0.25, slopes
     assert f1(with_cuts.rules) > f1(without.rules) + 0.05
     assert not any(c.op == "in polygon" for r in without.rules.rules for c in r.when)
 
