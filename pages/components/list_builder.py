@@ -107,7 +107,8 @@ def list_builder(s, ex, params: dict, rules_key: str, money, page: str) -> None:
     per_rule = then.test.rules[len(s.rules.rules):]
     if per_rule:
         st.markdown("Each kept rule on **test**, where it decides (after the rules above it):")
-        st.table(literal_table(pd.DataFrame({"rule": [r.describe() for r in kept],
+        st.table(literal_table(pd.DataFrame({"rule": [f"{r.name} -> {r.then!r}" if r.name else r.describe()
+                                                      for r in kept],  # the name reads a polygon's line
                                              "rows": [f"{x.fired:,}" for x in per_rule],
                                              "precision": [fixed(x.precision) for x in per_rule],
                                              "positives caught": [f"{x.positives:,}" for x in per_rule]})))

@@ -16,6 +16,7 @@ from studio.rules import Condition
 from studio.mining.templates import template_metrics
 from studio.session.workspace import Workspace
 
+from pages.components.format import literal
 from tests.support.app_page import open_app_page, shown
 
 RULES_KEY = "creditcard-synthetic--Class"
@@ -100,6 +101,8 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
     assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in built.rules]
     assert len(boxes) >= 2
+    (per_rule,) = [t.value for t in at.table if literal("positives caught") in list(t.value.columns)]
+    assert list(per_rule[literal("rule")]) == [literal(f"{r.name} -> {r.then!r}") for r in built.rules]
     boxes[1].uncheck().run()
     kept = [r for i, r in enumerate(built.rules) if i != 1]
     next(b for b in at.button if b.key == "suggest_add_list").click().run()
