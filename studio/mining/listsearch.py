@@ -109,10 +109,11 @@ class SearchResult:
     steps: tuple[Step, ...] = field(default=())
 
 
-def _pool(inner: Split, rules: RuleSet, s: SearchSettings, boosted: list) -> pd.DataFrame:
+def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list) -> pd.DataFrame:
     """The candidates for the rows ``rules`` leave undecided on the fit rows, scored, best first: only
     those that improve the list, take ``min_support`` rows, reach ``min_precision`` and have at most
-    ``max_conditions`` conditions. ``boosted``: the ensemble's conjunctions (learned once)."""
+    ``max_conditions`` conditions. ``learned``: the ensemble's conjunctions and the oblique cuts (learned
+    once, for the start rules)."""
     columns = list(s.columns) if s.columns else None
     amounts = _amounts_for(inner, rules, s.objective, s.money)
     goal = dict(beta=s.beta, min_recall=s.min_recall, budget=s.budget, amounts=amounts)
@@ -121,7 +122,7 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, boosted: list) -> pd.
     depths = tuple(d for d in (2, 3) if d <= s.max_conditions)
     counted = conjunctions(inner, rules, columns, depths)
     known = set(counted["when"]) if len(counted) else set()
-    found = [w for w in boosted if w not in known]
+    found = [w for w in learned if w not in known]
     if found:
         counted = pd.concat([counted, count_candidates(inner, rules, found)], ignore_index=True)
     if len(counted):
@@ -151,7 +152,7 @@ def _when(row) -> tuple[Condition, ...]:
     return (Condition(str(row["column"]), str(row["op"]), float(row["threshold"])),)
 
 
-def _beam(fit: Split, start: RuleSet, s: SearchSettings, boosted: list, depths: int, out_of_time, progress=None,
+def _beam(fit: Split, start: RuleSet, s: SearchSettings, learned: list, depths: int, out_of_time, progress=None,
           should_stop=None, seeds: dict | None = None) -> tuple[list[tuple[float, RuleSet]], list[Step], str]:
     """The beam search on the train side of ``fit`` for up to ``depths`` new rules: every list kept in
     the beam on the way (with its objective on those rows), the steps, and why it ended."""
@@ -168,7 +169,7 @@ def _beam(fit: Split, start: RuleSet, s: SearchSettings, boosted: list, depths: 
                 stopped = "time"
                 break
             taken = 0
-            for _, row in _pool(fit, state, s, boosted).iterrows():
+            for _, row in _pool(fit, state, s, learned).iterrows():
                 when = _when(row)
                 child = state.add(Rule(when=when, then=label, name=describe(when)))
                 if child not in children:
@@ -205,18 +206,18 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         return time.perf_counter() - start_time > s.time_budget
 
     with validation_split(split, s.validation, s.seed) as inner:
-        boosted = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
+        learned = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
                                      depth=min(3, s.max_conditions), seed=s.seed) \
             if s.boosted and s.max_conditions >= 2 else []
         if s.oblique:
-            boosted += [w for w in oblique_candidates(inner, start, list(s.columns) if s.columns else None)
-                        if w not in boosted]
+            learned += [w for w in oblique_candidates(inner, start, list(s.columns) if s.columns else None)
+                        if w not in learned]
         seeds: dict[int, list[RuleSet]] = {}
         if s.tree_lists:
             for r in tree_lists(inner, start, list(s.columns) if s.columns else None, s.max_rules,
                                 s.max_conditions, s.seed, _support(s, inner), s.min_precision):
                 seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
-        met, steps, stopped = _beam(inner, start, s, boosted, s.max_rules, out_of_time, progress, should_stop,
+        met, steps, stopped = _beam(inner, start, s, learned, s.max_rules, out_of_time, progress, should_stop,
                                     seeds)
         if stopped != "asked":  # the lists read off trees, as far as the search went
             met += [(math.nan, r) for depth, rs in seeds.items() if depth <= len(steps) for r in rs]

@@ -176,7 +176,8 @@ def line_text(condition: Condition) -> str | None:
     intercept = y0 - slope * x0
     side = ">=" if cy > slope * cx + intercept else "<="
     ys = [y for _, y in vertices]
-    text = f"{condition.describe().split(' of ')[0]}: {condition.value.y} {side} {_short(slope)} * {condition.column}"
+    x, y = condition.column, condition.value.y
+    text = f"({x}, {y}) in polygon: {y} {side} {_short(slope)} * {x}"
     if abs(intercept) < 10.0 ** _exponent(max(ys) - min(ys)):  # through the origin, to the digits shown
         return text
     return f"{text} {'-' if intercept < 0 else '+'} {_short(abs(intercept))}"

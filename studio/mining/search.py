@@ -18,6 +18,7 @@ from ..engine.money import MoneySettings
 from .amounts import ListAmounts, candidate_amounts, list_amounts, net_benefit, with_amounts
 from .candidates import Scan, conjunctions, scan_thresholds
 from .counting import count_candidates
+from .oblique import line_text
 from .objectives import MONEY_OBJECTIVES, improves, needs_amounts, score
 
 
@@ -29,10 +30,8 @@ def _number(value: float) -> str:
 
 def describe(when: tuple[Condition, ...]) -> str:
     """A candidate as text (``V14 <= -2.6``), every number written exactly."""
-    from .oblique import line_text  # a half-plane reads as its line
-
     return " and ".join(f"{c.column} {c.op} {_number(c.value)}" if isinstance(c.value, float) else
-                        line_text(c) or c.describe() for c in when)
+                        line_text(c) or c.describe() for c in when)  # a half-plane reads as its line
 
 
 def candidate_rule(row, label, name: str = "") -> Rule:
