@@ -13,7 +13,7 @@ from studio.rules.model import RuleSet
 
 HOW = {"search": "Search (looks ahead, checked on a validation slice of train)", "greedy": "Greedy (fast)"}
 DEFAULTS = {"suggest_list_size": 8, "suggest_list_conditions": 3, "suggest_list_precision": 0.0,
-            "suggest_list_seconds": 8, "suggest_list_how": "search"}
+            "suggest_list_seconds": 8, "suggest_list_how": "search", "suggest_list_exceptions": True}
 
 
 def _settings(params: dict, money) -> tuple[str, SearchSettings]:
@@ -24,8 +24,13 @@ def _settings(params: dict, money) -> tuple[str, SearchSettings]:
                                     help="On the train rows a rule decides.")
     seconds = c_time.number_input("Time budget (seconds)", 1, 300, key="suggest_list_seconds",
                                   help="The search then stops with the best list so far.")
-    how = st.radio("How", list(HOW), format_func=HOW.get, horizontal=True, key="suggest_list_how")
-    settings = SearchSettings(max_rules=int(n_max), max_conditions=int(n_cond), min_precision=float(precision),
+    c_how, c_exceptions = st.columns([3, 2])
+    how = c_how.radio("How", list(HOW), format_func=HOW.get, horizontal=True, key="suggest_list_how")
+    exceptions = c_exceptions.checkbox(
+        "Exceptions", key="suggest_list_exceptions", disabled=how != "search",
+        help="Rules put before the list's own rules that take rows back (→ the default label): one exception "
+             "can edit every rule after it. For the F1 and F-beta objectives.")
+    settings = SearchSettings(exceptions=bool(exceptions), max_rules=int(n_max), max_conditions=int(n_cond), min_precision=float(precision),
                               objective=params["objective"], beta=params["beta"], min_recall=params["min_recall"],
                               budget=params["budget"], money=money, time_budget=float(seconds),
                               min_support=int(params["min_rows"]))
@@ -70,7 +75,7 @@ def list_builder(s, ex, params: dict, rules_key: str, money, page: str) -> None:
     how, settings = _settings(params, money)
     st.caption("The search extends the best few lists by their best candidates at each step (thresholds, value "
                "sets, tree paths, the leaves of a small boosted ensemble and oblique cuts across two columns, drawn as "
-               "polygons; learned on most of the train rows), "
+               "polygons; and exceptions that take rows back from its rules; learned on most of the train rows), "
                "then keeps the simplest list that does best on the rest of train and drops rules that do not help "
                "there; the test rows take no part. Untick what you do not want; the test columns judge the list.")
     if f"{page}_notice" in st.session_state:

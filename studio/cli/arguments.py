@@ -192,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --build-list: the least train precision of a rule where it decides (default 0)")
     sg.add_argument("--time-budget", type=_finite_positive, default=8.0,
                     help="with --build-list: seconds the search may take; then the best list so far (default 8)")
+    sg.add_argument("--no-exceptions", dest="exceptions", action="store_false",
+                    help="with --build-list: no exceptions (rules that take rows back from the list's rules)")
     sg.add_argument("--greedy", action="store_true",
                     help="with --build-list: the fast greedy walk instead of the search")
     sg.add_argument("--json", action="store_true", help="print JSON instead of a table")

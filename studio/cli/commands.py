@@ -154,7 +154,7 @@ def _suggest(args) -> str:
             settings = SearchSettings(max_rules=args.build_list, max_conditions=args.max_conditions,
                                       min_precision=args.min_precision, objective=args.objective, beta=args.beta,
                                       min_recall=args.min_recall, budget=args.budget or 0.0, money=money_settings,
-                                      time_budget=args.time_budget)
+                                      time_budget=args.time_budget, exceptions=args.exceptions)
             found = search_rules(split, rules, settings)
             built = found.rules
             print(f"search: {found.lists} lists met in {found.elapsed:.1f} s ({found.stopped}); validation "

@@ -232,9 +232,10 @@ def _simplify(path: tuple[Condition, ...]) -> tuple[Condition, ...]:
 
 
 def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str] | None = None,
-                   max_values: int = 10) -> list[tuple[Condition, ...]]:
+                   max_values: int = 10, most_positive: bool = True) -> list[tuple[Condition, ...]]:
     """``column in (...)`` for text and boolean columns: per column, its values ordered by their
-    positive rate on the undecided train rows (then by how many rows hold them, then by value), and
+    positive rate on the undecided train rows, highest first (lowest first without ``most_positive``:
+    the values an exception would take back), then by how many rows hold them, then by value, and
     the first 1, 2, ... ``max_values`` of them. Columns with more than ``MAX_SET_VALUES`` distinct
     values (identifiers, free text) are left out. Two passes: the distinct counts, then DuckDB's
     per-class histogram of every column kept."""
@@ -257,7 +258,8 @@ def set_candidates(split: Split, rules: RuleSet | None = None, columns: list[str
         negative = dict(by_class[False][k] or {}) if False in by_class else {}
         counts = {v: (positive.get(v, 0), positive.get(v, 0) + negative.get(v, 0))
                   for v in list(positive) + list(negative) if v is not None}
-        values = sorted(counts, key=lambda v: (-counts[v][0] / counts[v][1], -counts[v][1], str(v)))
+        sign = -1 if most_positive else 1
+        values = sorted(counts, key=lambda v: (sign * counts[v][0] / counts[v][1], -counts[v][1], str(v)))
         for n in range(1, min(len(values), max_values + 1)):  # all values would be no condition
             out.append((Condition(name, "in", tuple(values[:n])),))
     return out

@@ -8,6 +8,7 @@ DuckDB's per-class histograms over their bounds when a column has many of them, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,8 +26,24 @@ from ..rules.model import Rule, RuleSet
 MAX_SET_VALUES = 1_000  # text columns with more distinct values (identifiers, free text) are left out
 
 
-def undecided_sql(rules: RuleSet | None, split: Split) -> str:
-    """Rows the rules leave to the default (no enabled rule fires)."""
+@dataclass(frozen=True)
+class Caught:
+    """The rows ``rules`` predict positive by one of their rules from the ``first`` on: where an
+    exception put before those rules would act (:mod:`.listsearch`). Passed wherever rules are, it
+    has candidates counted on those rows instead of the undecided ones."""
+    rules: RuleSet
+    first: int = 0
+
+
+def undecided_sql(rules: RuleSet | Caught | None, split: Split) -> str:
+    """Rows the rules leave to the default (no enabled rule fires); for :class:`Caught`, its rows."""
+    if isinstance(rules, Caught):
+        wanted = [i for i, r in rules.rules.enabled_rules
+                  if i >= rules.first and split.class_label(r.then) == split.positive]
+        if not wanted:
+            return "FALSE"
+        return (f"({fired_index_sql(rules.rules, split.dataset.schema).sql('duckdb')}) IN "
+                f"({', '.join(str(i) for i in wanted)})")
     if rules is None or not rules.enabled_rules:
         return "TRUE"
     return f"({fired_index_sql(rules, split.dataset.schema).sql('duckdb')}) = -1"
@@ -45,8 +62,10 @@ def few_valued(split: Split, names: list[str]) -> list[str]:
     return [n for n in names if split.cache[("distinct", n)] <= MAX_SET_VALUES]
 
 
-def listed(split: Split, rules: RuleSet | None) -> tuple[int, int]:
+def listed(split: Split, rules: RuleSet | Caught | None) -> tuple[int, int]:
     """(true positives, rows predicted positive) of the rules on the train side."""
+    if isinstance(rules, Caught):
+        rules = rules.rules
     if rules is None or not rules.enabled_rules:
         return 0, 0
     from ..engine.evaluate import evaluate

@@ -8,6 +8,10 @@ gradient-boosted ensemble (:mod:`.boosted`) and oblique cuts across two number c
 (:mod:`.oblique`), each counted exactly on the fit rows — that make the
 list better on the fit rows, take at least ``min_support`` of them and reach ``min_precision``; the
 ``beam`` best extended lists (by the objective on the fit rows) go on, up to ``max_rules`` rules.
+For the F1 and F-beta objectives a list may also be extended by an *exception* (:func:`_exceptions`):
+a threshold or value set put before the search's rules with the default label, which takes rows back
+from all of them at once, say the legitimate look-alikes of several fraud rules, where each rule
+would need a condition more. The given rules stay first and untouched.
 Lists read off whole trees fitted on the fit rows (:mod:`.treelists`: a tree's richest leaves, one
 more at each length) compete at their length with the extended lists, and the beam extends them too:
 a tree places its leaves together, which a walk choosing one rule at a time does not.
@@ -41,13 +45,16 @@ from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset
 from .boosted import boosted_candidates
-from .candidates import conjunctions, scan_thresholds
-from .counting import count_candidates
+from .candidates import conjunctions, scan_thresholds, set_candidates
+from .counting import Caught, count_candidates
 from .oblique import oblique_candidates
 from .objectives import OBJECTIVES, improves, score
 from .treelists import tree_lists
 from .search import _amounts_for, _native_default, _priced, describe
 from .validation import side_value, validation_split
+
+
+EXCEPTION_OBJECTIVES = ("f1", "fbeta")  # a list's value follows from its counts alone
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class SearchSettings:
     boosted: bool = True
     oblique: bool = True
     tree_lists: bool = True
+    exceptions: bool = True
     validation: float = 0.25
     tolerance: float = 0.002
     time_budget: float = 8.0        # seconds
@@ -109,11 +117,12 @@ class SearchResult:
     steps: tuple[Step, ...] = field(default=())
 
 
-def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list) -> pd.DataFrame:
+def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list, first: int | None = None) -> pd.DataFrame:
     """The candidates for the rows ``rules`` leave undecided on the fit rows, scored, best first: only
     those that improve the list, take ``min_support`` rows, reach ``min_precision`` and have at most
     ``max_conditions`` conditions. ``learned``: the ensemble's conjunctions and the oblique cuts (learned
-    once, for the start rules)."""
+    once, for the start rules). With ``first`` (where the search's own rules begin), the exceptions
+    too (:func:`_exceptions`, marked ``exception``)."""
     columns = list(s.columns) if s.columns else None
     amounts = _amounts_for(inner, rules, s.objective, s.money)
     goal = dict(beta=s.beta, min_recall=s.min_recall, budget=s.budget, amounts=amounts)
@@ -133,11 +142,40 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list) -> pd.
     support = _support(s, inner)
     keep = (np.isfinite(out["objective"]) & improves(out, scan, s.objective, s.beta, s.min_recall, s.budget, amounts)
             & (out["train_fired"] >= support) & (out["precision"].fillna(0) >= s.min_precision) & (size <= s.max_conditions))
-    out = out[keep]
+    out = out[keep].assign(exception=False)
+    if s.exceptions and s.objective in EXCEPTION_OBJECTIVES and first is not None and len(rules.rules) > first:
+        out = pd.concat([out, _exceptions(inner, rules, s, first, columns, support)], ignore_index=True)
     named = out.apply(lambda row: describe(_when(row)), axis=1) if len(out) else out.index.astype(str)
     # ties broken by the rule's text: the same list whatever order the candidates were counted in
     return out.assign(__name=named).sort_values(["objective", "train_tp", "__name"], ascending=[False, False, True],
                                                 kind="stable").drop(columns="__name")
+
+
+def _exceptions(inner: Split, rules: RuleSet, s: SearchSettings, first: int, columns: list[str] | None,
+                support: int) -> pd.DataFrame:
+    """Exceptions: single thresholds and value sets that, put before the search's rules (at ``first``)
+    with the default label, take back ``support`` or more of the fit rows those rules predict positive
+    and make the list better. ``train_fired`` and ``train_tp`` are what they change in the list's counts
+    (negative)."""
+    caught = Caught(rules, first)
+    scan = scan_thresholds(inner, caught, columns)
+    if scan.undecided == 0:
+        return pd.DataFrame()
+    whens = [(Condition(str(c), str(o), float(t)),) for c, o, t in
+             zip(scan.candidates["column"], scan.candidates["op"], scan.candidates["threshold"])]
+    sets = set_candidates(inner, caught, columns, most_positive=False)
+    counted = pd.concat([pd.DataFrame({"when": pd.Series(whens, dtype=object),
+                                       "train_fired": scan.candidates["train_fired"].to_numpy(),
+                                       "train_tp": scan.candidates["train_tp"].to_numpy()}),
+                         count_candidates(inner, caught, sets)], ignore_index=True)
+    b2, positives = (s.beta * s.beta if s.objective == "fbeta" else 1.0), scan.positives
+    tp = scan.listed_tp - counted["train_tp"].to_numpy(float)
+    fired = scan.listed_fired - counted["train_fired"].to_numpy(float)
+    now = (1 + b2) * scan.listed_tp / (scan.listed_fired + b2 * positives) if scan.listed_tp else 0.0
+    value = np.where(tp > 0, (1 + b2) * tp / (fired + b2 * positives), 0.0)
+    keep = (counted["train_fired"].to_numpy() >= support) & (value > now)
+    return counted[keep].assign(objective=value[keep], train_fired=-counted["train_fired"][keep],
+                                train_tp=-counted["train_tp"][keep], precision=np.nan, exception=True)
 
 
 def _support(s: SearchSettings, fit: Split) -> int:
@@ -169,9 +207,10 @@ def _beam(fit: Split, start: RuleSet, s: SearchSettings, learned: list, depths: 
                 stopped = "time"
                 break
             taken = 0
-            for _, row in _pool(fit, state, s, learned).iterrows():
+            for _, row in _pool(fit, state, s, learned, len(start.rules)).iterrows():
                 when = _when(row)
-                child = state.add(Rule(when=when, then=label, name=describe(when)))
+                child = state.add(Rule(when=when, then=start.default, name=describe(when)), len(start.rules)) \
+                    if row["exception"] else state.add(Rule(when=when, then=label, name=describe(when)))
                 if child not in children:
                     children[child] = float(row["objective"])
                     taken += 1

@@ -93,9 +93,11 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     at.run()
     at.slider(key="suggest_list_size").set_value(4).run()
     at.number_input(key="suggest_list_seconds").set_value(300).run()  # a budget it does not reach
+    at.checkbox(key="suggest_list_exceptions").uncheck().run()
     at.button(key="suggest_build").click().run()
     assert not at.exception, at.exception
-    found = search_rules(credit_split, settings=SearchSettings(max_rules=4, min_support=5, time_budget=300))
+    found = search_rules(credit_split, settings=SearchSettings(max_rules=4, min_support=5, time_budget=300,
+                                                               exceptions=False))
     built = found.rules
     assert any(f"{found.lists} lists met in" in c.value and "searched to the end" in c.value for c in at.caption), "|".join(c.value for c in at.caption)[-600:]
     boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
