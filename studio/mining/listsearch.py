@@ -143,7 +143,8 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list, first:
     keep = (np.isfinite(out["objective"]) & improves(out, scan, s.objective, s.beta, s.min_recall, s.budget, amounts)
             & (out["train_fired"] >= support) & (out["precision"].fillna(0) >= s.min_precision) & (size <= s.max_conditions))
     out = out[keep].assign(exception=False)
-    if s.exceptions and s.objective in EXCEPTION_OBJECTIVES and first is not None and len(rules.rules) > first:
+    if (s.exceptions and s.objective in EXCEPTION_OBJECTIVES and first is not None and len(rules.rules) > first
+            and inner.class_label(rules.default) != inner.positive):  # an exception gives the default back
         out = pd.concat([out, _exceptions(inner, rules, s, first, columns, support)], ignore_index=True)
     named = out.apply(lambda row: describe(_when(row)), axis=1) if len(out) else out.index.astype(str)
     # ties broken by the rule's text: the same list whatever order the candidates were counted in
