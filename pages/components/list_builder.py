@@ -70,6 +70,14 @@ def _built(s, ex, asked) -> tuple[RuleSet, str]:
                          f"{settings.objective} on the validation slice of train: {found.validation:.4f}.")
 
 
+def _label(s, i: int, rule) -> str:
+    """A built rule as its box reads: its number and conditions, and for an exception its label."""
+    text = f"**{i + 1}.** {code(rule.name or rule.describe())}"
+    if s.split.class_label(rule.then) != s.split.positive:
+        text += f" → {code(repr(rule.then))}: an exception, it takes these rows back from the rules after it"
+    return text
+
+
 def list_builder(s, ex, params: dict, rules_key: str, money, page: str) -> None:
     """The section: settings, the build button, the list to prune and the button that adds it."""
     how, settings = _settings(params, money)
@@ -95,8 +103,8 @@ def list_builder(s, ex, params: dict, rules_key: str, money, page: str) -> None:
     if not new:
         st.info("No candidate improves the list on train.")
         return
-    keep = [st.checkbox(f"**{i + 1}.** {code(rule.name or rule.describe())}", value=True,
-                        key=f"suggest_keep_{rules_key}_{i}_{hash(rule) & 0xffff}") for i, rule in enumerate(new)]
+    keep = [st.checkbox(_label(s, i, rule), value=True, key=f"suggest_keep_{rules_key}_{i}_{hash(rule) & 0xffff}")
+            for i, rule in enumerate(new)]
     kept = [r for r, k in zip(new, keep) if k]
     candidate = s.rules
     for r in kept:

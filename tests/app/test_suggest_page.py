@@ -240,3 +240,27 @@ def test_ml_baseline_beside_the_rules(workspace, credit_split):
     (rows,) = at.dataframe
     assert list(rows.value["row"]) == list(d.table["row"])
     assert not math.isnan(base.average_precision())
+
+
+def test_a_built_lists_exceptions_say_their_label(workspace):
+    """On the bank calls the search writes exceptions (rules giving the default label back): each box
+    says so, and the per-rule table shows every rule with its label."""
+    Workspace("bank1", workspace).save_state({"source": "bank-marketing", "target": "y", "positive": "yes",
+                                              "test_size": 0.5, "seed": 0})
+    at = suggest("bank1")
+    at.session_state["suggest_section"] = "Build a rule list"
+    at.run()
+    at.number_input(key="suggest_list_seconds").set_value(300).run()  # a budget it does not reach
+    at.button(key="suggest_build").click().run()
+    assert not at.exception, at.exception
+    split = studio.load("bank-marketing").split("y", positive="yes", test_size=0.5, seed=0)
+    built = search_rules(split, settings=SearchSettings(min_support=5, time_budget=300)).rules
+    exceptions = [r for r in built.rules if r.then == "no"]
+    assert exceptions and any(r.then == "yes" for r in built.rules)
+    boxes = [shown(c.label) for c in at.checkbox if c.key.startswith("suggest_keep_")]
+    assert len(boxes) == len(built.rules)
+    for label, rule in zip(boxes, built.rules):
+        assert f"`{rule.name}`" in label
+        assert ("an exception, it takes these rows back" in label) == (rule.then == "no"), label
+    (per_rule,) = [t.value for t in at.table if literal("positives caught") in list(t.value.columns)]
+    assert list(per_rule[literal("rule")]) == [literal(f"{r.name} -> {r.then!r}") for r in built.rules]
