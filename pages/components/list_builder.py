@@ -30,8 +30,8 @@ def _settings(params: dict, money) -> tuple[str, SearchSettings]:
         "Exceptions", key="suggest_list_exceptions", disabled=how != "search",
         help="Rules put before the list's own rules that take rows back (→ the default label): one exception "
              "can edit every rule after it. For the F1 and F-beta objectives.")
-    settings = SearchSettings(exceptions=bool(exceptions), max_rules=int(n_max), max_conditions=int(n_cond), min_precision=float(precision),
-                              objective=params["objective"], beta=params["beta"], min_recall=params["min_recall"],
+    settings = SearchSettings(max_rules=int(n_max), max_conditions=int(n_cond), min_precision=float(precision),
+                              exceptions=bool(exceptions), objective=params["objective"], beta=params["beta"], min_recall=params["min_recall"],
                               budget=params["budget"], money=money, time_budget=float(seconds),
                               min_support=int(params["min_rows"]))
     return how, settings

@@ -169,14 +169,12 @@ def _exceptions(inner: Split, rules: RuleSet, s: SearchSettings, first: int, col
                                        "train_fired": scan.candidates["train_fired"].to_numpy(),
                                        "train_tp": scan.candidates["train_tp"].to_numpy()}),
                          count_candidates(inner, caught, sets)], ignore_index=True)
-    b2, positives = (s.beta * s.beta if s.objective == "fbeta" else 1.0), scan.positives
-    tp = scan.listed_tp - counted["train_tp"].to_numpy(float)
-    fired = scan.listed_fired - counted["train_fired"].to_numpy(float)
-    now = (1 + b2) * scan.listed_tp / (scan.listed_fired + b2 * positives) if scan.listed_tp else 0.0
-    value = np.where(tp > 0, (1 + b2) * tp / (fired + b2 * positives), 0.0)
-    keep = (counted["train_fired"].to_numpy() >= support) & (value > now)
-    return counted[keep].assign(objective=value[keep], train_fired=-counted["train_fired"][keep],
-                                train_tp=-counted["train_tp"][keep], precision=np.nan, exception=True)
+    # what the list's counts change by: score and improves read a list's value off its counts
+    scored = score(replace(scan, candidates=counted.assign(train_fired=-counted["train_fired"],
+                                                           train_tp=-counted["train_tp"])),
+                   s.objective, beta=s.beta, min_rows=-math.inf)
+    better = improves(scored, scan, s.objective, s.beta)
+    return scored[better & (-scored["train_fired"].to_numpy() >= support)].assign(precision=np.nan, exception=True)
 
 
 def _support(s: SearchSettings, fit: Split) -> int:
