@@ -12,9 +12,11 @@ For the F1 and F-beta objectives a list may also be extended by an *exception* (
 a threshold or value set put before the search's rules with the default label, which takes rows back
 from all of them at once, say the legitimate look-alikes of several fraud rules, where each rule
 would need a condition more. The given rules stay first and untouched.
-Lists read off whole trees fitted on the fit rows (:mod:`.treelists`: a tree's richest leaves, one
-more at each length) compete at their length with the extended lists, and the beam extends them too:
-a tree places its leaves together, which a walk choosing one rule at a time does not.
+Lists read off whole trees fitted on the fit rows (:mod:`.treelists`: a shallow tree's richest
+leaves, one more at each length, and a deeper tree's positive leaves pruned as a list) compete at
+their length with the extended lists, and the beam extends them too; they are judged on validation
+however far the beam went: a tree places its leaves together, which a walk choosing one rule at a
+time does not.
 Unlike a greedy walk the search neither stops at the first step that does not pay nor keeps only one
 path: a weaker second rule that opens a better third stays in the beam.
 
@@ -253,12 +255,13 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         seeds: dict[int, list[RuleSet]] = {}
         if s.tree_lists:
             for r in tree_lists(inner, start, list(s.columns) if s.columns else None, s.max_rules,
-                                s.max_conditions, s.seed, _support(s, inner), s.min_precision):
+                                s.max_conditions, s.seed, _support(s, inner), s.min_precision,
+                                s.beta if s.objective == "fbeta" else 1.0):
                 seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
         met, steps, stopped = _beam(inner, start, s, learned, s.max_rules, out_of_time, progress, should_stop,
                                     seeds)
-        if stopped != "asked":  # the lists read off trees, as far as the search went
-            met += [(math.nan, r) for depth, rs in seeds.items() if depth <= len(steps) for r in rs]
+        if stopped != "asked":  # the lists read off trees, whole lists of their own however far the beam went
+            met += [(math.nan, r) for rs in seeds.values() for r in rs]
         judged = [(side_value(inner, r, "test", **goal), r) for _, r in met]
         best = max(v for v, _ in judged)
         chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),

@@ -1,49 +1,148 @@
-"""Whole rule lists read off shallow trees: the leaves of a tree fitted on the rows the rules leave
-undecided, most positive first, taken as a list one leaf at a time. They give the list search
-(:mod:`.listsearch`) starting points a step-by-step walk does not reach: a tree chooses its splits
-for all its leaves together, where the walk chooses each rule for the rows the earlier ones left."""
+"""Whole rule lists read off trees fitted on the rows the rules leave undecided. They give the list
+search (:mod:`.listsearch`) starting points a step-by-step walk does not reach: a tree chooses its
+splits for all its leaves together, where the walk chooses each rule for the rows the earlier ones left.
+
+Two kinds. From trees of depth 2 and 3, the leaves richer in positives than the rows the tree learns
+from, most positive first, one leaf more at each length. From a deeper tree (depth
+:data:`PRUNED_DEPTH`), whose leaves have more conditions than a rule may: the leaves a decision
+threshold on their share of positives predicts positive (the threshold that scores best on the
+rows the tree learns from), most positive first, then *pruned as a list* — rule by rule, the
+condition whose removal scores best goes while the list scores no worse (or the rule has too
+many), scored on the tree's rows: a condition that only kept a leaf apart from an earlier one is
+not needed once that leaf comes first. Every rule is then counted exactly with the rule semantics."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..data.split import Split
+from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 from .candidates import leaf_paths, tree_frame
 from .counting import count_candidates
 from .search import describe
 
+SHALLOW_DEPTHS = (2, 3)
+PRUNED_DEPTH = 4
+PRUNED_NEGATIVES = 200_000  # the deep tree learns from every negative up to this many
+
 
 def tree_lists(split: Split, start: RuleSet, columns: list[str] | None, max_rules: int, max_conditions: int,
-               seed: int = 0, min_support: int = 1, min_precision: float = 0.0) -> list[RuleSet]:
-    """``start`` followed by the first 1, 2, ... ``max_rules`` leaves richer in positives than the
-    rows the tree learns from (by their share of positives, then their weight) of trees of depth 2
-    and 3 (at most ``max_conditions``), fitted on the undecided train rows of ``split``
-    (:func:`.candidates.tree_frame`) plain and with balanced class weights. Each leaf's path is one
-    rule, kept when, counted exactly with the rule semantics on those rows, it takes ``min_support``
-    of them and reaches ``min_precision`` (a tree's leaves share no row, so these are its counts in
-    the list too)."""
+               seed: int = 0, min_support: int = 1, min_precision: float = 0.0, beta: float = 1.0,
+               deep: bool = True) -> list[RuleSet]:
+    """``start`` followed by the first 1, 2, ... ``max_rules`` rules of each tree's list (see the module),
+    from trees fitted on the undecided train rows of ``split`` (:func:`.candidates.tree_frame`): the
+    shallow ones plain and with balanced class weights. A rule is kept when, counted exactly with the rule
+    semantics on the rows the list leaves it, it takes ``min_support`` of them and reaches
+    ``min_precision``. ``deep``: the deep tree's list too. The deep tree is fitted once, unweighted, on every undecided row (up to
+    :data:`PRUNED_NEGATIVES` negatives): the rare legitimate look-alikes it must tell apart are lost
+    in a sample. ``beta`` weighs recall when a deep tree's list is pruned (F-beta)."""
     from sklearn.tree import DecisionTreeClassifier
 
-    found = tree_frame(split, start, columns)
-    if found is None:
-        return []
-    X, y, weights, features = found
-    label = split.native(split.positive)
     out: list[RuleSet] = []
-    for depth in (d for d in (2, 3) if d <= max_conditions):
-        for weight in (None, "balanced"):
+    depths = [d for d in SHALLOW_DEPTHS if d <= max_conditions] + ([PRUNED_DEPTH] if deep else [])
+    for depth in depths:
+        found = tree_frame(split, start, columns, **({} if depth in SHALLOW_DEPTHS else
+                                                     {"max_negatives": PRUNED_NEGATIVES}))
+        if found is None:
+            return out
+        X, y, weights, features = found
+        for weight in (None, "balanced") if depth in SHALLOW_DEPTHS else (None,):
             tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
             tree.fit(X, y, sample_weight=weights)
             t, positive = tree.tree_, list(tree.classes_).index(True)
             share = {node: t.value[node][0][positive] for node in range(t.node_count)}
-            paths = leaf_paths(tree, features, lambda node: share[node] > share[0])  # above the base rate
-            ranked = sorted(paths.items(), key=lambda pn: (-share[pn[1]], -t.weighted_n_node_samples[pn[1]],
-                                                           describe(pn[0])))
-            counted = count_candidates(split, start, [when for when, _ in ranked]) if ranked else None
-            good = [when for when, fired, tp in zip(*(counted[k] for k in ("when", "train_fired", "train_tp")))
-                    if fired >= min_support and tp >= min_precision * fired] if ranked else []
-            current = start
-            for when in good[:max_rules]:
-                current = current.add(Rule(when=when, then=label, name=describe(when)))
-                if current not in out:
-                    out.append(current)
+            if depth in SHALLOW_DEPTHS:
+                paths = leaf_paths(tree, features, lambda node: share[node] > share[0])  # above the base rate
+            else:
+                cut = _best_share(tree.apply(X), share, y, weights, beta)
+                paths = leaf_paths(tree, features, lambda node: share[node] >= cut)
+            ranked = [when for when, _ in sorted(paths.items(), key=lambda pn: (
+                -share[pn[1]], -t.weighted_n_node_samples[pn[1]], describe(pn[0])))]
+            if depth not in SHALLOW_DEPTHS:
+                ranked = _pruned(ranked, X, y, weights, features, max_conditions, beta)
+            _add_prefixes(out, split, start, ranked, max_rules, min_support, min_precision)
     return out
+
+
+def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list, max_rules: int, min_support: int,
+                  min_precision: float) -> None:
+    """Add to ``out`` ``start`` with the first 1, 2, ... of ``whens`` that keep to the support and
+    precision where they stand in the list, counted exactly, at most ``max_rules`` of them."""
+    label = split.native(split.positive)
+    current, taken = start, 0
+    for when in whens:
+        if taken >= max_rules:
+            break
+        counted = count_candidates(split, current, [when])
+        fired, tp = int(counted["train_fired"][0]), int(counted["train_tp"][0])
+        if fired < min_support or tp < min_precision * fired:
+            continue
+        current, taken = current.add(Rule(when=when, then=label, name=describe(when))), taken + 1
+        if current not in out:
+            out.append(current)
+
+
+def _fbeta(tp: float, fired: float, positives: float, beta: float) -> float:
+    b2 = beta * beta
+    return (1 + b2) * tp / (fired + b2 * positives) if tp else 0.0
+
+
+def _best_share(leaf: np.ndarray, share: dict, y: np.ndarray, w: np.ndarray, beta: float) -> float:
+    """The share of positives from which a leaf is predicted positive that scores best on the rows."""
+    shares = np.array([share[n] for n in leaf])
+    cuts = np.unique(shares)[::-1]
+    order = np.argsort(-shares, kind="stable")
+    tp, fired = np.cumsum((w * y)[order]), np.cumsum(w[order])
+    ends = np.searchsorted(-shares[order], -cuts, side="right") - 1
+    positives = float((w * y).sum())
+    scores = [_fbeta(tp[e], fired[e], positives, beta) for e in ends]
+    return float(cuts[int(np.argmax(scores))])
+
+
+def _fires(when: tuple[Condition, ...], X: np.ndarray, index: dict) -> np.ndarray:
+    """Where a conjunction holds on the tree's rows (a missing value fails a comparison, as in SQL)."""
+    hit = np.ones(len(X), dtype=bool)
+    for c in when:
+        if c.op in ("<=", ">"):
+            v = X[:, index[(c.column, None)]]
+            with np.errstate(invalid="ignore"):
+                hit &= (v <= c.value) if c.op == "<=" else (v > c.value)
+            continue
+        inside = np.zeros(len(X), dtype=bool)
+        for value in c.value:
+            if (c.column, value) in index:
+                inside |= X[:, index[(c.column, value)]] == 1
+            elif isinstance(value, bool) and (c.column, not value) in index:
+                inside |= X[:, index[(c.column, not value)]] == 0
+        hit &= inside if c.op == "in" else ~inside
+    return hit
+
+
+def _pruned(whens: list, X: np.ndarray, y: np.ndarray, w: np.ndarray, features: list, max_conditions: int,
+            beta: float) -> list[tuple[Condition, ...]]:
+    """The list ``whens`` pruned rule by rule (see the module), each rule at most ``max_conditions``."""
+    index = {feature: k for k, feature in enumerate(features)}
+    whens = [tuple(when) for when in whens]
+    positives = float((w * y).sum())
+
+    def value(rules: list) -> float:
+        hit = np.zeros(len(X), dtype=bool)
+        for when in rules:
+            hit |= _fires(when, X, index)
+        return _fbeta(float((w * y)[hit].sum()), float(w[hit].sum()), positives, beta)
+
+    for i in range(len(whens)):
+        while len(whens[i]) > 1:
+            now = value(whens)
+            # ties: the later condition goes (a tree's first splits are its broadest)
+            best, j = max((value(whens[:i] + [whens[i][:j] + whens[i][j + 1:]] + whens[i + 1:]), j)
+                          for j in range(len(whens[i])))
+            if best < now and len(whens[i]) <= max_conditions:
+                break
+            whens[i] = whens[i][:j] + whens[i][j + 1:]
+    kept: list[tuple[Condition, ...]] = []
+    for when in whens:  # parts of a simplified path: one condition per column and direction still
+        if len(when) <= max_conditions and when not in kept:
+            kept.append(when)
+    return kept

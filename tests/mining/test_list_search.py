@@ -126,8 +126,17 @@ def test_a_search_stops_when_asked_or_out_of_time_with_the_best_list_so_far(shop
     stopped = search_rules(shop_split, settings=SearchSettings(max_rules=8, beam=1, time_budget=600),
                            should_stop=stop_after_two)
     assert stopped.stopped == "asked" and len(stopped.steps) == 2 and len(stopped.rules.rules) <= 2
-    late = search_rules(shop_split, settings=SearchSettings(time_budget=1e-9))  # the first step, no more
-    assert late.stopped == "time" and len(late.steps) == 1 and len(late.rules.rules) <= 1
+    late_settings = SearchSettings(time_budget=1e-9)
+    late = search_rules(shop_split, settings=late_settings)  # the first step, no more, and the tree lists
+    assert late.stopped == "time" and len(late.steps) == 1
+    from studio.mining.listsearch import _support
+    from studio.mining.treelists import tree_lists
+
+    start = RuleSet(default=0, target="fraud", positive=1)
+    with validation_split(shop_split, late_settings.validation, late_settings.seed) as inner:
+        trees = tree_lists(inner, start, None, late_settings.max_rules, late_settings.max_conditions,
+                           late_settings.seed, _support(late_settings, inner))
+    assert late.lists == 1 + min(late_settings.beam, late.steps[0].lists) + len(trees)  # no list of a second step
 
 
 @pytest.mark.parametrize("bad, message", [
