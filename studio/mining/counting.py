@@ -9,6 +9,7 @@ DuckDB's per-class histograms over their bounds when a column has many of them, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -42,11 +43,23 @@ def undecided_sql(rules: RuleSet | Caught | None, split: Split) -> str:
                   if i >= rules.first and split.class_label(r.then) == split.positive]
         if not wanted:
             return "FALSE"
-        return (f"({fired_index_sql(rules.rules, split.dataset.schema).sql('duckdb')}) IN "
+        return (f"({_fired_index_text(rules.rules, split.dataset.schema)}) IN "
                 f"({', '.join(str(i) for i in wanted)})")
     if rules is None or not rules.enabled_rules:
         return "TRUE"
-    return f"({fired_index_sql(rules, split.dataset.schema).sql('duckdb')}) = -1"
+    return f"({_fired_index_text(rules, split.dataset.schema)}) = -1"
+
+
+@lru_cache(maxsize=16384)
+def when_text(when: tuple[Condition, ...], schema) -> str:
+    """DuckDB's text of a conjunction with the rule semantics (compiled once per conjunction and schema:
+    a search counts the same candidates again and again)."""
+    return rule_sql(Rule(when=when, then=0), schema).sql("duckdb")
+
+
+@lru_cache(maxsize=1024)
+def _fired_index_text(rules: RuleSet, schema) -> str:
+    return fired_index_sql(rules, schema).sql("duckdb")
 
 
 def few_valued(split: Split, names: list[str]) -> list[str]:
@@ -168,7 +181,7 @@ def _tested_counts(split: Split, rules: RuleSet | None, candidates: list[tuple[C
             tests.append(f"count_if({test.sql('duckdb')})")
             params.append(float(c[0].value))
         else:
-            tests.append(f"count_if({rule_sql(Rule(when=c, then=0), schema).sql('duckdb')})")
+            tests.append(f"count_if({when_text(c, schema)})")
     derived = ", ".join(f"{value_sql(n)} AS __rs_v{k}" for n, k in names.items())
     groups = grouped(split, rules, ", ".join(tests), derived, params, side)
     out = {f"{side}_{what}": np.zeros(len(candidates), dtype=np.int64)

@@ -25,9 +25,10 @@ Every list met on the way is then judged on the validation rows; the simplest li
 and tails that only fit the fit rows). Finally the thresholds are rounded as a person would write
 them: the shortest decimal that keeps the same train rows (:mod:`studio.engine.readable`).
 
-The search stops with the best list so far when ``time_budget`` seconds have passed (after its
-first step, which always runs) or ``should_stop()`` says so, and reports each step to ``progress``. Same data, settings and seed: the
-same list.
+The search stops with the best list so far when ``time_budget`` seconds have passed, or would
+have before the next candidate pool is counted (it is expected to take as long as the last; the
+first step always runs), or ``should_stop()`` says so, and reports each step to ``progress``.
+Same data, settings and seed: the same list.
 """
 
 from __future__ import annotations
@@ -197,18 +198,20 @@ def _beam(fit: Split, start: RuleSet, s: SearchSettings, learned: list, depths: 
     the beam on the way (with its objective on those rows), the steps, and why it ended."""
     label = fit.native(fit.positive)
     beam: list[tuple[float, RuleSet]] = [(-math.inf, start)]
-    met, steps, stopped, began = [(-math.inf, start)], [], "done", time.perf_counter()
+    met, steps, stopped, began, last = [(-math.inf, start)], [], "done", time.perf_counter(), 0.0
     for depth in range(1, depths + 1):
         children: dict[RuleSet, float] = {}
         for _, state in beam:
             if should_stop is not None and should_stop():
                 stopped = "asked"
                 break
-            if depth > 1 and out_of_time():  # the first step always runs
+            if depth > 1 and out_of_time(last):  # the first step always runs; none that would overrun
                 stopped = "time"
                 break
-            taken = 0
-            for _, row in _pool(fit, state, s, learned, len(start.rules)).iterrows():
+            taken, began_pool = 0, time.perf_counter()
+            pool = _pool(fit, state, s, learned, len(start.rules))
+            last = time.perf_counter() - began_pool
+            for _, row in pool.iterrows():
                 when = _when(row)
                 child = state.add(Rule(when=when, then=start.default, name=describe(when)), len(start.rules)) \
                     if row["exception"] else state.add(Rule(when=when, then=label, name=describe(when)))
@@ -242,8 +245,8 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
                                                     positive=split.native(split.positive))
     goal = dict(objective=s.objective, beta=s.beta, min_recall=s.min_recall, budget=s.budget, money=s.money)
 
-    def out_of_time() -> bool:
-        return time.perf_counter() - start_time > s.time_budget
+    def out_of_time(ahead: float = 0.0) -> bool:  # ahead: what the next candidate pool is expected to take
+        return time.perf_counter() - start_time + ahead > s.time_budget
 
     with validation_split(split, s.validation, s.seed) as inner:
         learned = boosted_candidates(inner, start, list(s.columns) if s.columns else None,

@@ -59,25 +59,32 @@ def tree_lists(split: Split, start: RuleSet, columns: list[str] | None, max_rule
                 paths = leaf_paths(tree, features, lambda node: share[node] >= cut)
             ranked = [when for when, _ in sorted(paths.items(), key=lambda pn: (
                 -share[pn[1]], -t.weighted_n_node_samples[pn[1]], describe(pn[0])))]
-            if depth not in SHALLOW_DEPTHS:
-                ranked = _pruned(ranked, X, y, weights, features, max_conditions, beta)
-            _add_prefixes(out, split, start, ranked, max_rules, min_support, min_precision)
+            if depth in SHALLOW_DEPTHS:  # a tree's leaves share no row: their counts in the list, in one pass
+                counted = count_candidates(split, start, ranked) if ranked else None
+                good = [when for when, fired, tp in zip(*(counted[k] for k in ("when", "train_fired", "train_tp")))
+                        if fired >= min_support and tp >= min_precision * fired] if ranked else []
+                _add_prefixes(out, split, start, good[:max_rules])
+            else:
+                pruned = _pruned(ranked, X, y, weights, features, max_conditions, beta)
+                _add_prefixes(out, split, start, pruned, max_rules, min_support, min_precision)
     return out
 
 
-def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list, max_rules: int, min_support: int,
-                  min_precision: float) -> None:
-    """Add to ``out`` ``start`` with the first 1, 2, ... of ``whens`` that keep to the support and
-    precision where they stand in the list, counted exactly, at most ``max_rules`` of them."""
+def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list, max_rules: int = 0,
+                  min_support: int = 0, min_precision: float = 0.0) -> None:
+    """Add to ``out`` ``start`` with the first 1, 2, ... of ``whens``. With ``max_rules``, only the
+    rules that keep to the support and precision where they stand in the list, counted exactly one
+    pass each, at most ``max_rules`` of them."""
     label = split.native(split.positive)
     current, taken = start, 0
     for when in whens:
-        if taken >= max_rules:
-            break
-        counted = count_candidates(split, current, [when])
-        fired, tp = int(counted["train_fired"][0]), int(counted["train_tp"][0])
-        if fired < min_support or tp < min_precision * fired:
-            continue
+        if max_rules:
+            if taken >= max_rules:
+                break
+            counted = count_candidates(split, current, [when])
+            fired, tp = int(counted["train_fired"][0]), int(counted["train_tp"][0])
+            if fired < min_support or tp < min_precision * fired:
+                continue
         current, taken = current.add(Rule(when=when, then=label, name=describe(when))), taken + 1
         if current not in out:
             out.append(current)
