@@ -46,7 +46,8 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_browser
 	$(BIN)/python -m benchmarks.bench_explore
 	$(BIN)/python -m benchmarks.bench_mining
-	$(BIN)/python -m benchmarks.bench_quality
+	.venv-bench/bin/python -m benchmarks.bench_quality
+	.venv-bench/bin/python -m benchmarks.bench_tree_seeds creditcard bank
 	$(BIN)/python -m benchmarks.bench_rule_count
 	$(BIN)/python -m benchmarks.bench_baseline
 	$(BIN)/python -m benchmarks.bench_hostile

@@ -32,11 +32,11 @@ def tree_lists(split: Split, start: RuleSet, columns: list[str] | None, max_rule
                deep: bool = True) -> list[RuleSet]:
     """``start`` followed by the first 1, 2, ... ``max_rules`` rules of each tree's list (see the module),
     from trees fitted on the undecided train rows of ``split`` (:func:`.candidates.tree_frame`): the
-    shallow ones plain and with balanced class weights. A rule is kept when, counted exactly with the rule
-    semantics on the rows the list leaves it, it takes ``min_support`` of them and reaches
-    ``min_precision``. ``deep``: the deep tree's list too. The deep tree is fitted once, unweighted, on every undecided row (up to
-    :data:`PRUNED_NEGATIVES` negatives): the rare legitimate look-alikes it must tell apart are lost
-    in a sample. ``beta`` weighs recall when a deep tree's list is pruned (F-beta)."""
+    shallow ones plain and with balanced class weights; with ``deep``, the deep one once, on every
+    undecided row up to :data:`PRUNED_NEGATIVES` negatives (the rare legitimate look-alikes it must
+    tell apart are lost in a sample). A rule is kept when, counted exactly with the rule semantics on
+    the rows the list leaves it, it takes ``min_support`` of them and reaches ``min_precision``.
+    ``beta`` weighs recall when the deep tree's list is pruned (F-beta)."""
     from sklearn.tree import DecisionTreeClassifier
 
     out: list[RuleSet] = []
