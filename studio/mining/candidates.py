@@ -123,12 +123,15 @@ def tree_candidates(split: Split, rules: RuleSet | None = None, depth: int = 3, 
     return out
 
 
-def tree_frame(split: Split, rules: RuleSet | None, columns: list[str] | None, max_negatives: int = 20_000):
+def tree_frame(split: Split, rules: RuleSet | None, columns: list[str] | None, max_negatives: int = 20_000,
+               keep: bool = True):
     """What a tree learns from: the undecided train rows (every positive, and every k-th other row
     weighted k, at most about ``max_negatives`` of them) as (X, is positive, weights, features), a
     feature being (column, None) for a number or (column, value) for an indicator of a text value;
     None when there is nothing to learn. The last one is kept in the split's cache (one slot: the trees
     of several depths for the same rules read it once)."""
+    if not keep:  # read once, left out of the cache (a frame read beside other work)
+        return _tree_frame(split, rules, columns, max_negatives)
     key = (rules, tuple(columns or ()), max_negatives)
     kept = split.cache.get("tree_frame")
     if kept is None or kept[0] != key:

@@ -29,45 +29,69 @@ PRUNED_NEGATIVES = 200_000  # the deep tree learns from every negative up to thi
 
 def tree_lists(split: Split, start: RuleSet, columns: list[str] | None, max_rules: int, max_conditions: int,
                seed: int = 0, min_support: int = 1, min_precision: float = 0.0, beta: float = 1.0,
-               deep: bool = True) -> list[RuleSet]:
+               deep: bool = True, fitted=None) -> list[RuleSet]:
     """``start`` followed by the first 1, 2, ... ``max_rules`` rules of each tree's list (see the module),
     from trees fitted on the undecided train rows of ``split`` (:func:`.candidates.tree_frame`): the
     shallow ones plain and with balanced class weights; with ``deep``, the deep one once, on every
     undecided row up to :data:`PRUNED_NEGATIVES` negatives (the rare legitimate look-alikes it must
     tell apart are lost in a sample). A rule is kept when, counted exactly with the rule semantics on
     the rows the list leaves it, it takes ``min_support`` of them and reaches ``min_precision``.
-    ``beta`` weighs recall when the deep tree's list is pruned (F-beta)."""
+    ``beta`` weighs recall when the deep tree's list is pruned (F-beta); ``fitted``: what
+    :func:`deep_tree` returned, when it was fitted beforehand."""
     from sklearn.tree import DecisionTreeClassifier
 
     out: list[RuleSet] = []
-    depths = [d for d in SHALLOW_DEPTHS if d <= max_conditions] + ([PRUNED_DEPTH] if deep else [])
-    for depth in depths:
-        found = tree_frame(split, start, columns, **({} if depth in SHALLOW_DEPTHS else
-                                                     {"max_negatives": PRUNED_NEGATIVES}))
-        if found is None:
-            return out
-        X, y, weights, features = found
-        for weight in (None, "balanced") if depth in SHALLOW_DEPTHS else (None,):
+    found = tree_frame(split, start, columns)
+    if found is None:
+        return out
+    X, y, weights, features = found
+    for depth in (d for d in SHALLOW_DEPTHS if d <= max_conditions):
+        for weight in (None, "balanced"):
             tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
             tree.fit(X, y, sample_weight=weights)
-            t, positive = tree.tree_, list(tree.classes_).index(True)
-            share = {node: t.value[node][0][positive] for node in range(t.node_count)}
-            if depth in SHALLOW_DEPTHS:
-                paths = leaf_paths(tree, features, lambda node: share[node] > share[0])  # above the base rate
-            else:
-                cut = _best_share(tree.apply(X), share, y, weights, beta)
-                paths = leaf_paths(tree, features, lambda node: share[node] >= cut)
-            ranked = [when for when, _ in sorted(paths.items(), key=lambda pn: (
-                -share[pn[1]], -t.weighted_n_node_samples[pn[1]], describe(pn[0])))]
-            if depth in SHALLOW_DEPTHS:  # a tree's leaves share no row: their counts in the list, in one pass
-                counted = count_candidates(split, start, ranked) if ranked else None
-                good = [when for when, fired, tp in zip(*(counted[k] for k in ("when", "train_fired", "train_tp")))
-                        if fired >= min_support and tp >= min_precision * fired] if ranked else []
-                _add_prefixes(out, split, start, good[:max_rules])
-            else:
-                pruned = _pruned(ranked, X, y, weights, features, max_conditions, beta)
-                _add_prefixes(out, split, start, pruned, max_rules, min_support, min_precision)
+            _add_tree(out, split, start, tree, X, y, weights, features, max_rules, max_conditions, min_support,
+                      min_precision, beta)
+    if deep:
+        fitted = fitted if fitted is not None else deep_tree(split, start, columns, seed)
+        if fitted:
+            tree, (X, y, weights, features) = fitted
+            _add_tree(out, split, start, tree, X, y, weights, features, max_rules, max_conditions, min_support,
+                      min_precision, beta)
     return out
+
+
+def deep_tree(split: Split, start: RuleSet, columns: list[str] | None, seed: int = 0):
+    """The deep tree fitted on the undecided train rows (up to :data:`PRUNED_NEGATIVES` negatives), with
+    those rows as :func:`.candidates.tree_frame` gives them; ``()`` when there is nothing to learn. It
+    takes seconds on a large table, and may be fitted beside other work (a thread of its own)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    found = tree_frame(split, start, columns, PRUNED_NEGATIVES, keep=False)
+    if found is None:
+        return ()
+    X, y, weights, _ = found
+    return DecisionTreeClassifier(max_depth=PRUNED_DEPTH, random_state=seed).fit(X, y, sample_weight=weights), found
+
+
+def _add_tree(out: list[RuleSet], split: Split, start: RuleSet, tree, X, y, weights, features, max_rules: int,
+              max_conditions: int, min_support: int, min_precision: float, beta: float) -> None:
+    """Add the lists of one fitted tree: a shallow one's leaves, or the deep one's pruned list."""
+    t, positive = tree.tree_, list(tree.classes_).index(True)
+    share = {node: t.value[node][0][positive] for node in range(t.node_count)}
+    shallow = tree.max_depth in SHALLOW_DEPTHS
+    cut = share[0] if shallow else _best_share(tree.apply(X), share, y, weights, beta)
+    paths = leaf_paths(tree, features, (lambda node: share[node] > cut) if shallow  # above the base rate
+                       else (lambda node: share[node] >= cut))
+    ranked = [when for when, _ in sorted(paths.items(), key=lambda pn: (
+        -share[pn[1]], -t.weighted_n_node_samples[pn[1]], describe(pn[0])))]
+    if not shallow:
+        _add_prefixes(out, split, start, _pruned(ranked, X, y, weights, features, max_conditions, beta), max_rules,
+                      min_support, min_precision)
+    elif ranked:  # a tree's leaves share no row: their counts in the list, in one pass
+        counted = count_candidates(split, start, ranked)
+        good = [when for when, fired, tp in zip(*(counted[k] for k in ("when", "train_fired", "train_tp")))
+                if fired >= min_support and tp >= min_precision * fired]
+        _add_prefixes(out, split, start, good[:max_rules])
 
 
 def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list, max_rules: int = 0,
