@@ -55,7 +55,7 @@ from .oblique import oblique_candidates
 from .objectives import OBJECTIVES, improves, score
 from .treelists import deep_tree, tree_lists
 from .search import _amounts_for, _native_default, _priced, describe
-from .validation import side_value, validation_split
+from .validation import drop_unhelpful, side_value, validation_split
 
 
 EXCEPTION_OBJECTIVES = ("f1", "fbeta")  # a list's value follows from its counts alone
@@ -277,7 +277,7 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         best = max(v for v, _ in judged)
         chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),
                                    key=lambda vr: (len(vr[1].rules), -vr[0]))
-        chosen, chosen_value = _drop_unhelpful(inner, start, chosen, chosen_value, goal)
+        chosen, chosen_value = drop_unhelpful(inner, start, chosen, chosen_value, goal)
         fit_value = side_value(inner, chosen, "train", **goal)
     return SearchResult(rounded(split, start, chosen), chosen_value, fit_value, len(met), stopped,
                         time.perf_counter() - start_time, tuple(steps))
@@ -291,15 +291,3 @@ def rounded(split: Split, start: RuleSet, rules: RuleSet) -> RuleSet:
     for when, rule in zip(readable_conditions(split, [r.when for r in added]) if added else [], added):
         final = final.add(Rule(when=when, then=rule.then, name=describe(when)))
     return check_ruleset(final, split.dataset.schema)
-
-
-def _drop_unhelpful(inner: Split, start: RuleSet, chosen: RuleSet, value: float, goal: dict):
-    """Drop, last first, each added rule whose removal does not lower the validation objective."""
-    k = len(chosen.rules) - 1
-    while k >= len(start.rules):
-        without = chosen.remove(k)
-        v = side_value(inner, without, "test", **goal)
-        if v >= value:
-            chosen, value = without, v
-        k -= 1
-    return chosen, value

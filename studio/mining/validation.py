@@ -2,7 +2,8 @@
 
 :func:`validation_split` makes the train rows of a split a split of their own: its train side (the
 *fit* rows) learns the candidates, its test side (the *validation* rows, a stratified, seeded share
-of train) judges the lists. The held-out test rows are on neither side."""
+of train) judges the lists (:func:`side_value`, :func:`drop_unhelpful`). The held-out test rows are on
+neither side."""
 
 from __future__ import annotations
 
@@ -79,3 +80,15 @@ def side_value(split: Split, rules: RuleSet, side: str, objective: str = "f1", b
     if objective == "amount_in_budget":
         return float(figures.caught) if within else float("-inf")
     return float(figures.net_benefit)
+
+
+def drop_unhelpful(inner: Split, start: RuleSet, chosen: RuleSet, value: float, goal: dict):
+    """Drop, last first, each added rule whose removal does not lower the validation objective."""
+    k = len(chosen.rules) - 1
+    while k >= len(start.rules):
+        without = chosen.remove(k)
+        v = side_value(inner, without, "test", **goal)
+        if v >= value:
+            chosen, value = without, v
+        k -= 1
+    return chosen, value
