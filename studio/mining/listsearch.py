@@ -249,24 +249,21 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
     def out_of_time(ahead: float = 0.0) -> bool:  # ahead: what the next candidate pool is expected to take
         return time.perf_counter() - start_time + ahead > s.time_budget
 
+    columns = list(s.columns) if s.columns else None
     if s.tree_lists:  # loaded here: two threads importing scikit-learn at once can meet it half loaded
         import sklearn.ensemble  # noqa: F401
         import sklearn.tree  # noqa: F401
     with validation_split(split, s.validation, s.seed) as inner, ThreadPoolExecutor(1) as beside:
         # the deep tree is fitted beside the ensemble and the oblique cuts (scikit-learn and numpy let go of
         # Python while they count; DuckDB's queries still take turns on the dataset's lock)
-        deep = beside.submit(deep_tree, inner, start, list(s.columns) if s.columns else None, s.seed) \
-            if s.tree_lists else None
-        learned = boosted_candidates(inner, start, list(s.columns) if s.columns else None,
-                                     depth=min(3, s.max_conditions), seed=s.seed) \
+        deep = beside.submit(deep_tree, inner, start, columns, s.seed) if s.tree_lists else None
+        learned = boosted_candidates(inner, start, columns, depth=min(3, s.max_conditions), seed=s.seed) \
             if s.boosted and s.max_conditions >= 2 else []
         if s.oblique:
-            learned += [w for w in oblique_candidates(inner, start, list(s.columns) if s.columns else None)
-                        if w not in learned]
+            learned += [w for w in oblique_candidates(inner, start, columns) if w not in learned]
         seeds: dict[int, list[RuleSet]] = {}
         if s.tree_lists:
-            for r in tree_lists(inner, start, list(s.columns) if s.columns else None, s.max_rules,
-                                s.max_conditions, s.seed, _support(s, inner), s.min_precision,
+            for r in tree_lists(inner, start, columns, s.max_rules, s.max_conditions, s.seed, _support(s, inner), s.min_precision,
                                 s.beta if s.objective == "fbeta" else 1.0, fitted=deep.result()):
                 seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
         met, steps, stopped = _beam(inner, start, s, learned, s.max_rules, out_of_time, progress, should_stop,

@@ -34,6 +34,14 @@ def within_budget(fired, rows: int, budget: float):
     return np.asarray(fired, dtype=float) * 1000 <= budget * rows
 
 
+def fbeta(tp, fired, positives, beta: float = 1.0):
+    """A list's F-beta from its counts, 0 where it takes no positive; element-wise over arrays."""
+    b2 = beta * beta
+    tp, fired = np.asarray(tp, dtype=float), np.asarray(fired, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tp > 0, (1 + b2) * tp / (fired + b2 * positives), 0.0)
+
+
 def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: float = 0.0,
           min_rows: int = 1, budget: float = 0.0, amounts: ListAmounts | None = None) -> pd.DataFrame:
     """Each candidate's train precision, recall and lift on its own, and the rule list's train F1
@@ -62,8 +70,7 @@ def score(scan: Scan, objective: str = "f1", beta: float = 1.0, min_recall: floa
     if objective == "f1":
         value = out["list_f1"].to_numpy()
     elif objective == "fbeta":
-        b2 = beta * beta
-        value = np.where(list_tp > 0, (1 + b2) * list_tp / (list_fired + b2 * positives), 0.0)
+        value = fbeta(list_tp, list_fired, positives, beta)
     elif objective == "precision_at_recall":
         value = np.where(out["list_recall"].to_numpy() >= min_recall, np.nan_to_num(out["precision"], nan=0.0),
                          -np.inf)
@@ -92,12 +99,10 @@ def improves(scored: pd.DataFrame, scan: Scan, objective: str = "f1", beta: floa
     p, tp, fired = scan.positives, scan.listed_tp, scan.listed_fired
     list_tp = scan.listed_tp + scored["train_tp"].to_numpy(float)
     list_fired = scan.listed_fired + scored["train_fired"].to_numpy(float)
-    b2 = 1.0 if objective in ("f1", "lift", "precision_at_recall") else beta * beta
     with np.errstate(invalid="ignore", divide="ignore"):
         if objective in ("f1", "fbeta"):
-            now = (1 + b2) * tp / (fired + b2 * p) if tp > 0 else 0.0
-            new = np.where(list_tp > 0, (1 + b2) * list_tp / (list_fired + b2 * p), 0.0)
-            return new > now
+            b = 1.0 if objective == "f1" else beta
+            return fbeta(list_tp, list_fired, p, b) > fbeta(tp, fired, p, b)
         now_precision = tp / fired if fired else 0.0
         new_precision = np.where(list_fired > 0, list_tp / list_fired, 0.0)
         if objective == "lift":

@@ -20,6 +20,7 @@ from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 from .candidates import leaf_paths, tree_frame
 from .counting import count_candidates
+from .objectives import fbeta
 from .search import describe
 
 SHALLOW_DEPTHS = (2, 3)
@@ -114,11 +115,6 @@ def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list,
             out.append(current)
 
 
-def _fbeta(tp: float, fired: float, positives: float, beta: float) -> float:
-    b2 = beta * beta
-    return (1 + b2) * tp / (fired + b2 * positives) if tp else 0.0
-
-
 def _best_share(leaf: np.ndarray, share: dict, y: np.ndarray, w: np.ndarray, beta: float) -> float:
     """The share of positives from which a leaf is predicted positive that scores best on the rows."""
     shares = np.array([share[n] for n in leaf])
@@ -127,7 +123,7 @@ def _best_share(leaf: np.ndarray, share: dict, y: np.ndarray, w: np.ndarray, bet
     tp, fired = np.cumsum((w * y)[order]), np.cumsum(w[order])
     ends = np.searchsorted(-shares[order], -cuts, side="right") - 1
     positives = float((w * y).sum())
-    scores = [_fbeta(tp[e], fired[e], positives, beta) for e in ends]
+    scores = fbeta(tp[ends], fired[ends], positives, beta)
     return float(cuts[int(np.argmax(scores))])
 
 
@@ -161,7 +157,7 @@ def _pruned(whens: list, X: np.ndarray, y: np.ndarray, w: np.ndarray, features: 
         hit = np.zeros(len(X), dtype=bool)
         for when in rules:
             hit |= _fires(when, X, index)
-        return _fbeta(float((w * y)[hit].sum()), float(w[hit].sum()), positives, beta)
+        return float(fbeta((w * y)[hit].sum(), w[hit].sum(), positives, beta))
 
     for i in range(len(whens)):
         while len(whens[i]) > 1:

@@ -17,6 +17,7 @@ from ..data.split_store import make_view, rank_sides
 from ..data.tables import RESERVED_PREFIX, TABLE, TEST, split_table
 from ..errors import StudioError
 from ..rules.model import RuleSet
+from .objectives import fbeta
 
 FRACTION = 0.25
 
@@ -65,8 +66,7 @@ def side_value(split: Split, rules: RuleSet, side: str, objective: str = "f1", b
     tp, fired = m.confusion[p][p], sum(row[p] for row in m.confusion)
     positives, rows = sum(m.confusion[p]), m.n
     if objective in ("f1", "fbeta"):
-        b2 = 1.0 if objective == "f1" else beta * beta
-        return (1 + b2) * tp / (fired + b2 * positives) if tp else 0.0
+        return float(fbeta(tp, fired, positives, 1.0 if objective == "f1" else beta))
     precision = tp / fired if fired else 0.0
     recall = tp / positives if positives else 0.0
     if objective == "precision_at_recall":
