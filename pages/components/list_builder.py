@@ -67,7 +67,9 @@ def _built(s, ex, asked) -> tuple[RuleSet, str]:
     slot.empty()
     ended = {"done": "searched to the end", "time": "stopped by the time budget", "asked": "stopped"}[found.stopped]
     return found.rules, (f"{found.lists} lists met in {found.elapsed:.1f} s ({ended}); the chosen list's "
-                         f"{settings.objective} on the validation slice of train: {found.validation:.4f}.")
+                         f"{settings.objective} on the validation slice of train: {found.validation:.4f}"
+                         + ("; a tree's list, then read again off the tree fitted on every train row."
+                            if found.refitted else "."))
 
 
 def _label(s, i: int, rule) -> str:

@@ -158,7 +158,8 @@ def _suggest(args) -> str:
             found = search_rules(split, rules, settings)
             built = found.rules
             print(f"search: {found.lists} lists met in {found.elapsed:.1f} s ({found.stopped}); validation "
-                  f"{args.objective} {found.validation:.4f}", file=sys.stderr)
+                  f"{args.objective} {found.validation:.4f}"
+                  + ("; a tree's list, read again off every train row" if found.refitted else ""), file=sys.stderr)
         return json.dumps(built.to_dict(), indent=2, ensure_ascii=False)
     if args.template:
         found = template_metrics(split, args.template, rules).drop(columns=["when"])

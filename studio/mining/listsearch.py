@@ -8,7 +8,7 @@ gradient-boosted ensemble (:mod:`.boosted`) and oblique cuts across two number c
 (:mod:`.oblique`), each counted exactly on the fit rows — that make the
 list better on the fit rows, take at least ``min_support`` of them and reach ``min_precision``; the
 ``beam`` best extended lists (by the objective on the fit rows) go on, up to ``max_rules`` rules.
-For the F1 and F-beta objectives a list may also be extended by an *exception* (:func:`_exceptions`):
+For the F1 and F-beta objectives a list may also be extended by an *exception* (:mod:`.exceptions`):
 a threshold or value set put before the search's rules with the default label, which takes rows back
 from all of them at once, say the legitimate look-alikes of several fraud rules, where each rule
 would need a condition more. The given rules stay first and untouched.
@@ -22,7 +22,9 @@ path: a weaker second rule that opens a better third stays in the beam.
 
 Every list met on the way is then judged on the validation rows; the simplest list within
 ``tolerance`` of the best one wins, and its rules that do not help on validation are dropped (slivers
-and tails that only fit the fit rows). Finally the thresholds are rounded as a person would write
+and tails that only fit the fit rows). When the winner is a tree's whole list, the validation rows
+chose the recipe, and with ``refit`` they then teach it too: the list is read again off the same
+tree fitted on every train row (the deep one fitted beside the search, in case). Finally the thresholds are rounded as a person would write
 them: the shortest decimal that keeps the same train rows (:mod:`studio.engine.readable`).
 
 The search stops with the best list so far when ``time_budget`` seconds have passed, or would
@@ -49,16 +51,14 @@ from ..rules.condition import Condition
 from ..rules.model import Rule, RuleSet
 from ..rules.validate import check_ruleset
 from .boosted import boosted_candidates
-from .candidates import conjunctions, scan_thresholds, set_candidates
-from .counting import Caught, count_candidates
+from .candidates import conjunctions, scan_thresholds
+from .counting import count_candidates
+from .exceptions import EXCEPTION_OBJECTIVES, exception_candidates
 from .oblique import oblique_candidates
 from .objectives import OBJECTIVES, improves, score
-from .treelists import deep_tree, tree_lists
+from .treelists import PRUNED_DEPTH, deep_tree, refit, tree_lists
 from .search import _amounts_for, _native_default, _priced, describe
 from .validation import drop_unhelpful, side_value, validation_split
-
-
-EXCEPTION_OBJECTIVES = ("f1", "fbeta")  # a list's value follows from its counts alone
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class SearchSettings:
     boosted: bool = True
     oblique: bool = True
     tree_lists: bool = True
+    refit: bool = True
     exceptions: bool = True
     validation: float = 0.25
     tolerance: float = 0.002
@@ -113,12 +114,13 @@ class Step:
 @dataclass(frozen=True)
 class SearchResult:
     rules: RuleSet
-    validation: float          # the chosen list's objective on the validation rows
-    fit: float                 # and on the fit rows
+    validation: float          # the chosen list's objective on the validation rows (refitted: its recipe's)
+    fit: float                 # and on the fit rows (refitted: its recipe's)
     lists: int                 # lists met
     stopped: str               # "done", "time" or "asked"
     elapsed: float
     steps: tuple[Step, ...] = field(default=())
+    refitted: bool = False     # a tree's list, read again off the tree fitted on every train row
 
 
 def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list, first: int | None = None) -> pd.DataFrame:
@@ -126,7 +128,7 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list, first:
     those that improve the list, take ``min_support`` rows, reach ``min_precision`` and have at most
     ``max_conditions`` conditions. ``learned``: the ensemble's conjunctions and the oblique cuts (learned
     once, for the start rules). With ``first`` (where the search's own rules begin), the exceptions
-    too (:func:`_exceptions`, marked ``exception``)."""
+    too (:func:`.exceptions.exception_candidates`, marked ``exception``)."""
     columns = list(s.columns) if s.columns else None
     amounts = _amounts_for(inner, rules, s.objective, s.money)
     goal = dict(beta=s.beta, min_recall=s.min_recall, budget=s.budget, amounts=amounts)
@@ -149,36 +151,11 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list, first:
     out = out[keep].assign(exception=False)
     if (s.exceptions and s.objective in EXCEPTION_OBJECTIVES and first is not None and len(rules.rules) > first
             and inner.class_label(rules.default) != inner.positive):  # an exception gives the default back
-        out = pd.concat([out, _exceptions(inner, rules, s, first, columns, support)], ignore_index=True)
+        out = pd.concat([out, exception_candidates(inner, rules, first, columns, support, s.objective, s.beta)], ignore_index=True)
     named = out.apply(lambda row: describe(_when(row)), axis=1) if len(out) else out.index.astype(str)
     # ties broken by the rule's text: the same list whatever order the candidates were counted in
     return out.assign(__name=named).sort_values(["objective", "train_tp", "__name"], ascending=[False, False, True],
                                                 kind="stable").drop(columns="__name")
-
-
-def _exceptions(inner: Split, rules: RuleSet, s: SearchSettings, first: int, columns: list[str] | None,
-                support: int) -> pd.DataFrame:
-    """Exceptions: single thresholds and value sets that, put before the search's rules (at ``first``)
-    with the default label, take back ``support`` or more of the fit rows those rules predict positive
-    and make the list better. ``train_fired`` and ``train_tp`` are what they change in the list's counts
-    (negative)."""
-    caught = Caught(rules, first)
-    scan = scan_thresholds(inner, caught, columns)
-    if scan.undecided == 0:
-        return pd.DataFrame()
-    whens = [(Condition(str(c), str(o), float(t)),) for c, o, t in
-             zip(scan.candidates["column"], scan.candidates["op"], scan.candidates["threshold"])]
-    sets = set_candidates(inner, caught, columns, most_positive=False)
-    counted = pd.concat([pd.DataFrame({"when": pd.Series(whens, dtype=object),
-                                       "train_fired": scan.candidates["train_fired"].to_numpy(),
-                                       "train_tp": scan.candidates["train_tp"].to_numpy()}),
-                         count_candidates(inner, caught, sets)], ignore_index=True)
-    # what the list's counts change by: score and improves read a list's value off its counts
-    scored = score(replace(scan, candidates=counted.assign(train_fired=-counted["train_fired"],
-                                                           train_tp=-counted["train_tp"])),
-                   s.objective, beta=s.beta, min_rows=-math.inf)
-    better = improves(scored, scan, s.objective, s.beta)
-    return scored[better & (-scored["train_fired"].to_numpy() >= support)].assign(precision=np.nan, exception=True)
 
 
 def _support(s: SearchSettings, fit: Split) -> int:
@@ -257,15 +234,19 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         # the deep tree is fitted beside the ensemble and the oblique cuts (scikit-learn and numpy let go of
         # Python while they count; DuckDB's queries still take turns on the dataset's lock)
         deep = beside.submit(deep_tree, inner, start, columns, s.seed) if s.tree_lists else None
+        # and on every train row, for the deep tree's list should it be chosen (see refit below)
+        whole = beside.submit(deep_tree, split, start, columns, s.seed) if s.tree_lists and s.refit else None
         learned = boosted_candidates(inner, start, columns, depth=min(3, s.max_conditions), seed=s.seed) \
             if s.boosted and s.max_conditions >= 2 else []
         if s.oblique:
             learned += [w for w in oblique_candidates(inner, start, columns) if w not in learned]
+        trees = dict(max_conditions=s.max_conditions, seed=s.seed, min_precision=s.min_precision,
+                     beta=s.beta if s.objective == "fbeta" else 1.0)
+        recipes = tree_lists(inner, start, columns, s.max_rules, min_support=_support(s, inner),
+                             fitted=deep.result(), **trees) if s.tree_lists else {}
         seeds: dict[int, list[RuleSet]] = {}
-        if s.tree_lists:
-            for r in tree_lists(inner, start, columns, s.max_rules, s.max_conditions, s.seed, _support(s, inner), s.min_precision,
-                                s.beta if s.objective == "fbeta" else 1.0, fitted=deep.result()):
-                seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
+        for r in recipes:
+            seeds.setdefault(len(r.rules) - len(start.rules), []).append(r)
         met, steps, stopped = _beam(inner, start, s, learned, s.max_rules, out_of_time, progress, should_stop,
                                     seeds)
         if stopped != "asked":  # the lists read off trees, whole lists of their own however far the beam went
@@ -274,10 +255,18 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         best = max(v for v, _ in judged)
         chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),
                                    key=lambda vr: (len(vr[1].rules), -vr[0]))
-        chosen, chosen_value = drop_unhelpful(inner, start, chosen, chosen_value, goal)
+        recipe = recipes.get(chosen) if s.refit and stopped != "asked" else None
+        # a tree's whole list: read again off the same tree fitted on every train row (the validation rows
+        # chose the recipe; now they teach it too)
+        again = refit(split, start, recipe, columns, s.max_rules, min_support=_support(s, split),
+                      fitted=whole.result() if recipe[0] == PRUNED_DEPTH else None, **trees) if recipe else None
+        if whole is not None and not (recipe and recipe[0] == PRUNED_DEPTH):
+            whole.cancel()  # not needed (when it has not begun)
+        if again is None:
+            chosen, chosen_value = drop_unhelpful(inner, start, chosen, chosen_value, goal)
         fit_value = side_value(inner, chosen, "train", **goal)
-    return SearchResult(rounded(split, start, chosen), chosen_value, fit_value, len(met), stopped,
-                        time.perf_counter() - start_time, tuple(steps))
+    return SearchResult(rounded(split, start, again or chosen), chosen_value, fit_value, len(met), stopped,
+                        time.perf_counter() - start_time, tuple(steps), again is not None)
 
 
 def rounded(split: Split, start: RuleSet, rules: RuleSet) -> RuleSet:

@@ -30,7 +30,7 @@ PRUNED_NEGATIVES = 200_000  # the deep tree learns from every negative up to thi
 
 def tree_lists(split: Split, start: RuleSet, columns: list[str] | None, max_rules: int, max_conditions: int,
                seed: int = 0, min_support: int = 1, min_precision: float = 0.0, beta: float = 1.0,
-               deep: bool = True, fitted=None) -> list[RuleSet]:
+               deep: bool = True, fitted=None) -> dict[RuleSet, tuple]:
     """``start`` followed by the first 1, 2, ... ``max_rules`` rules of each tree's list (see the module),
     from trees fitted on the undecided train rows of ``split`` (:func:`.candidates.tree_frame`): the
     shallow ones plain and with balanced class weights; with ``deep``, the deep one once, on every
@@ -38,27 +38,49 @@ def tree_lists(split: Split, start: RuleSet, columns: list[str] | None, max_rule
     tell apart are lost in a sample). A rule is kept when, counted exactly with the rule semantics on
     the rows the list leaves it, it takes ``min_support`` of them and reaches ``min_precision``.
     ``beta`` weighs recall when the deep tree's list is pruned (F-beta); ``fitted``: what
-    :func:`deep_tree` returned, when it was fitted beforehand."""
+    :func:`deep_tree` returned, when it was fitted beforehand. Each tree's whole list (all the rules
+    it gives, up to ``max_rules``) is mapped to its *recipe*, (tree depth, class weight), which
+    :func:`refit` repeats on other rows; the shorter lists, to None."""
+    out: dict[RuleSet, tuple] = {}
+    recipes = [(d, w) for d in SHALLOW_DEPTHS if d <= max_conditions for w in (None, "balanced")]
+    for depth, weight in recipes + ([(PRUNED_DEPTH, None)] if deep else []):
+        lists = _tree_list(split, start, columns, depth, weight, max_rules, max_conditions, seed, min_support,
+                           min_precision, beta, fitted if depth == PRUNED_DEPTH else None)
+        for k, rules in enumerate(lists, 1):
+            out.setdefault(rules, (depth, weight) if k == len(lists) else None)
+    return out
+
+
+def refit(split: Split, start: RuleSet, recipe: tuple, columns: list[str] | None, max_rules: int,
+          max_conditions: int, seed: int = 0, min_support: int = 1, min_precision: float = 0.0, beta: float = 1.0,
+          fitted=None) -> RuleSet | None:
+    """The whole list ``recipe`` (from :func:`tree_lists`) describes, read off the same tree fitted on
+    the undecided train rows of ``split`` (``fitted``: the deep one, fitted beforehand); None when the
+    tree gives no rule."""
+    depth, weight = recipe
+    lists = _tree_list(split, start, columns, depth, weight, max_rules, max_conditions, seed, min_support,
+                       min_precision, beta, fitted)
+    return lists[-1] if lists else None
+
+
+def _tree_list(split: Split, start: RuleSet, columns: list[str] | None, depth: int, weight, max_rules: int,
+               max_conditions: int, seed: int, min_support: int, min_precision: float, beta: float,
+               fitted=None) -> list[RuleSet]:
+    """The lists of one tree (its first 1, 2, ... rules), fitted here unless ``fitted`` (the deep one)."""
     from sklearn.tree import DecisionTreeClassifier
 
-    out: list[RuleSet] = []
-    found = tree_frame(split, start, columns)
-    if found is None:
-        return out
-    X, y, weights, features = found
-    for depth in (d for d in SHALLOW_DEPTHS if d <= max_conditions):
-        for weight in (None, "balanced"):
-            tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
-            tree.fit(X, y, sample_weight=weights)
-            _add_tree(out, split, start, tree, X, y, weights, features, max_rules, max_conditions, min_support,
-                      min_precision, beta)
-    if deep:
+    if depth == PRUNED_DEPTH:
         fitted = fitted if fitted is not None else deep_tree(split, start, columns, seed)
-        if fitted:
-            tree, (X, y, weights, features) = fitted
-            _add_tree(out, split, start, tree, X, y, weights, features, max_rules, max_conditions, min_support,
-                      min_precision, beta)
-    return out
+        if not fitted:
+            return []
+        tree, found = fitted
+    else:
+        found = tree_frame(split, start, columns)
+        if found is None:
+            return []
+        tree = DecisionTreeClassifier(max_depth=depth, class_weight=weight, random_state=seed)
+        tree.fit(found[0], found[1], sample_weight=found[2])
+    return _read_tree(split, start, tree, *found, max_rules, max_conditions, min_support, min_precision, beta)
 
 
 def deep_tree(split: Split, start: RuleSet, columns: list[str] | None, seed: int = 0):
@@ -74,9 +96,9 @@ def deep_tree(split: Split, start: RuleSet, columns: list[str] | None, seed: int
     return DecisionTreeClassifier(max_depth=PRUNED_DEPTH, random_state=seed).fit(X, y, sample_weight=weights), found
 
 
-def _add_tree(out: list[RuleSet], split: Split, start: RuleSet, tree, X, y, weights, features, max_rules: int,
-              max_conditions: int, min_support: int, min_precision: float, beta: float) -> None:
-    """Add the lists of one fitted tree: a shallow one's leaves, or the deep one's pruned list."""
+def _read_tree(split: Split, start: RuleSet, tree, X, y, weights, features, max_rules: int, max_conditions: int,
+              min_support: int, min_precision: float, beta: float) -> list[RuleSet]:
+    """The lists of one fitted tree: a shallow one's leaves, or the deep one's pruned list."""
     t, positive = tree.tree_, list(tree.classes_).index(True)
     share = {node: t.value[node][0][positive] for node in range(t.node_count)}
     shallow = tree.max_depth in SHALLOW_DEPTHS
@@ -86,21 +108,23 @@ def _add_tree(out: list[RuleSet], split: Split, start: RuleSet, tree, X, y, weig
     ranked = [when for when, _ in sorted(paths.items(), key=lambda pn: (
         -share[pn[1]], -t.weighted_n_node_samples[pn[1]], describe(pn[0])))]
     if not shallow:
-        _add_prefixes(out, split, start, _pruned(ranked, X, y, weights, features, max_conditions, beta), max_rules,
-                      min_support, min_precision)
-    elif ranked:  # a tree's leaves share no row: their counts in the list, in one pass
+        return _prefixes(split, start, _pruned(ranked, X, y, weights, features, max_conditions, beta), max_rules,
+                         min_support, min_precision)
+    if ranked:  # a tree's leaves share no row: their counts in the list, in one pass
         counted = count_candidates(split, start, ranked)
         good = [when for when, fired, tp in zip(*(counted[k] for k in ("when", "train_fired", "train_tp")))
                 if fired >= min_support and tp >= min_precision * fired]
-        _add_prefixes(out, split, start, good[:max_rules])
+        return _prefixes(split, start, good[:max_rules])
+    return []
 
 
-def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list, max_rules: int = 0,
-                  min_support: int = 0, min_precision: float = 0.0) -> None:
-    """Add to ``out`` ``start`` with the first 1, 2, ... of ``whens``. With ``max_rules``, only the
-    rules that keep to the support and precision where they stand in the list, counted exactly one
-    pass each, at most ``max_rules`` of them."""
+def _prefixes(split: Split, start: RuleSet, whens: list, max_rules: int = 0, min_support: int = 0,
+              min_precision: float = 0.0) -> list[RuleSet]:
+    """``start`` with the first 1, 2, ... of ``whens``. With ``max_rules``, only the rules that keep to
+    the support and precision where they stand in the list, counted exactly one pass each, at most
+    ``max_rules`` of them."""
     label = split.native(split.positive)
+    out: list[RuleSet] = []
     current, taken = start, 0
     for when in whens:
         if max_rules:
@@ -111,8 +135,8 @@ def _add_prefixes(out: list[RuleSet], split: Split, start: RuleSet, whens: list,
             if fired < min_support or tp < min_precision * fired:
                 continue
         current, taken = current.add(Rule(when=when, then=label, name=describe(when))), taken + 1
-        if current not in out:
-            out.append(current)
+        out.append(current)
+    return out
 
 
 def _best_share(leaf: np.ndarray, share: dict, y: np.ndarray, w: np.ndarray, beta: float) -> float:
