@@ -258,6 +258,7 @@ def test_suggest_scores_templates_and_builds_a_list(credit_split, capsys):
     expected = search_rules(credit_split, settings=SearchSettings(max_rules=2, max_conditions=2, time_budget=600))
     assert searched == expected.rules and searched.rules and all(len(r.when) <= 2 for r in searched.rules)
     assert "lists met in" in said.err and "(done)" in said.err
+    assert ("a tree's list, read again off every train row" in said.err) == expected.refitted
     code, _, stderr = run("suggest", "creditcard-synthetic", "--build-list", "2", "--time-budget", "-1")
     assert code == 2 and "--time-budget" in stderr
 

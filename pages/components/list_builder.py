@@ -87,7 +87,8 @@ def list_builder(s, ex, params: dict, rules_key: str, money, page: str) -> None:
                "sets, tree paths, the leaves of a small boosted ensemble and oblique cuts across two columns, drawn as "
                "polygons; and exceptions that take rows back from its rules; learned on most of the train rows), "
                "then keeps the simplest list that does best on the rest of train and drops rules that do not help "
-               "there; the test rows take no part. Untick what you do not want; the test columns judge the list.")
+               "there (a list read off a tree is read again off that tree fitted on all the train rows); the test "
+               "rows take no part. Untick what you do not want; the test columns judge the list.")
     if f"{page}_notice" in st.session_state:
         st.success(st.session_state.pop(f"{page}_notice"))
     if st.button("Build a rule list", type="primary", icon=":material/auto_awesome:", key="suggest_build"):

@@ -114,6 +114,26 @@ def test_a_built_list_is_pruned_and_added(workspace, credit_split):
     headline_matches(at, rules, credit_split)
 
 
+def test_a_tree_list_read_again_off_every_train_row_says_so(workspace, credit_split):
+    """On the credit-card table the search chooses the depth-4 tree's whole list and reads it again off
+    the tree fitted on every train row: the page shows that list and says how it was made."""
+    at = suggest("suggest9")
+    at.session_state["suggest_section"] = "Build a rule list"
+    at.run()
+    at.slider(key="suggest_list_size").set_value(8).run()
+    at.number_input(key="suggest_list_seconds").set_value(300).run()
+    at.checkbox(key="suggest_list_exceptions").uncheck().run()
+    at.button(key="suggest_build").click().run()
+    assert not at.exception, at.exception
+    found = search_rules(credit_split, settings=SearchSettings(max_rules=8, min_support=5, time_budget=300,
+                                                               exceptions=False))
+    assert found.refitted
+    assert any(f"{found.lists} lists met in" in c.value and "read again off the tree fitted on every train row"
+               in c.value for c in at.caption), "|".join(c.value for c in at.caption)[-600:]
+    boxes = [c for c in at.checkbox if c.key.startswith("suggest_keep_")]
+    assert [shown(b.label).split(" ", 1)[1] for b in boxes] == [f"`{r.name}`" for r in found.rules.rules]
+
+
 def test_a_stopped_search_shows_the_best_list_so_far(workspace, credit_split):
     from studio.mining.listsearch import Step, rounded
 
