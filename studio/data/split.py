@@ -32,7 +32,7 @@ from .connection import duckdb_message
 from .schema import NUMERIC, TEMPORAL
 from .labels import canonical_sql, class_label, label_sort_key, native, resolve
 from .quoting import column, string_sql
-from .split_store import class_index_sql, publish, store_by_time, store_ranked
+from .split_store import class_index_sql, hash_rows, publish, store_by_time, store_ranked
 from .tables import TABLE, split_table
 
 if TYPE_CHECKING:
@@ -175,6 +175,7 @@ def make_split(dataset: "Dataset", target: str, positive=None, test_size: float 
                            by_time, split_id)
     key_sql = "rowid" if key is None else column(key).sql("duckdb")
     with dataset.lock:
+        hash_rows(dataset, key_sql, seed_prefix)
         counts, excluded = _stored(dataset, lambda wrote: store_ranked(dataset, labels, index_sql, key_sql,
                                                                        seed_prefix, held_out, wrote),
                                    table, labels, label_sql)

@@ -4,7 +4,8 @@
 0 train, NULL on neither side) and ``__rs_h`` (the first 32 bits of the row's md5, for ranking).
 ``__rs_y`` and ``__rs_test`` are rewritten whole with ``ALTER COLUMN ... USING``: a rewritten column
 scans as fast as a loaded one, where an UPDATE of every row leaves each later scan slower. ``__rs_h``
-needs the row number, which ``USING`` cannot see, so an UPDATE writes it (only the split reads it).
+needs the row number, which ``USING`` cannot see, so an UPDATE writes it (only the split reads it),
+before the split's transaction (:func:`hash_rows`).
 A whole-number target's class index is found by value, other targets' by their canonical label.
 
 The split ``split_<n>`` is a view of ``data``: its own columns, ``rowid`` as ``__rs_row``, the
@@ -117,14 +118,28 @@ def rank_sides(dataset: "Dataset", key_sql: str, seed_prefix: str, held_out: lis
         con.execute(f"UPDATE {TABLE} SET {side} = 0 WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [after])
 
 
+def hash_rows(dataset: "Dataset", key_sql: str, seed_prefix: str) -> None:
+    """Every row's md5 prefix for this seed and key in ``__rs_h`` (kept when it holds them already).
+    Written before the split's transaction, not in it: the last split's view does not read the column,
+    and the commit of a transaction that also rewrote ``__rs_y`` and ``__rs_test`` took a fifth of the
+    split's time at 10 M rows on disk. Until the update is done the column is known to hold nothing."""
+    wanted = (seed_prefix, key_sql, HASH_HEX)
+    if dataset.split_columns.get(HASH) == wanted:
+        return
+    con = dataset.con
+    if HASH not in {name for name, *_ in con.execute(f"DESCRIBE {TABLE}").fetchall()}:
+        con.execute(f"ALTER TABLE {TABLE} ADD COLUMN {HASH} UINTEGER")
+    dataset.split_columns.pop(HASH, None)
+    con.execute(f"UPDATE {TABLE} SET {HASH} = {md5_prefix_sql(seed_prefix, key_sql)}")
+    dataset.split_columns[HASH] = wanted
+
+
 def store_ranked(dataset: "Dataset", labels: list[str], index_sql: str, key_sql: str, seed_prefix: str,
                  held_out: list[int], wrote: dict) -> None:
-    """Write a random (or keyed) split into ``data``'s split columns (see the module); what was written
-    goes in ``wrote`` (the md5 prefixes are kept when the last split had the same seed and key)."""
+    """Write a random (or keyed) split into ``data``'s split columns (see the module), the md5 prefixes
+    being there already (:func:`hash_rows`); what was written goes in ``wrote``."""
     _prepare(dataset, labels, index_sql, wrote)
-    wrote[HASH] = (seed_prefix, key_sql, HASH_HEX)
-    rank_sides(dataset, key_sql, seed_prefix, held_out, HASH, TEST,
-               hash_again=dataset.split_columns.get(HASH) != wrote[HASH])
+    rank_sides(dataset, key_sql, seed_prefix, held_out, HASH, TEST, hash_again=False)
 
 
 def store_by_time(dataset: "Dataset", labels: list[str], index_sql: str, side_sql: str, wrote: dict) -> None:

@@ -78,6 +78,38 @@ def test_a_refused_split_leaves_the_last_one_working():
     assert sum(first.counts["test"].values()) == 100
 
 
+def test_a_split_that_fails_after_hashing_or_while_hashing_leaves_the_last_one_and_the_next_right(monkeypatch):
+    """The md5 prefixes are written before the split's transaction: a failure later in the split keeps
+    the last split working and the prefixes known for the new seed; a failure while writing them leaves
+    them known for no seed. Either way the next splits are exactly right."""
+    import studio.data.split as split_module
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"x": rng.normal(size=300), "y": rng.choice(["a", "b"], 300, p=[0.8, 0.2])})
+    ds = studio.Dataset.from_dataframe(frame)
+    first = ds.split("y", seed=3)
+    before = ds.con.execute(f"SELECT __rs_row, __rs_test FROM {first.table} ORDER BY 1").fetchall()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the view could not be made")
+
+    with monkeypatch.context() as m:
+        m.setattr(split_module, "publish", broken)
+        with pytest.raises(RuntimeError):
+            ds.split("y", seed=4)
+    assert ds.con.execute(f"SELECT __rs_row, __rs_test FROM {first.table} ORDER BY 1").fetchall() == before
+    with monkeypatch.context() as m:
+        m.setattr(store, "md5_prefix_sql", lambda *a: "no_such_function(1)")
+        with pytest.raises(Exception):
+            ds.split("y", seed=5)
+    assert store.HASH not in ds.split_columns
+    assert ds.con.execute(f"SELECT __rs_row, __rs_test FROM {first.table} ORDER BY 1").fetchall() == before
+    for seed in (5, 4, 3, 4):
+        split = ds.split("y", seed=seed)
+        test = {r for (r,) in ds.con.execute(f"SELECT __rs_row FROM {split.table} WHERE __rs_test = 1").fetchall()}
+        assert test == expected_test_rows(frame, "y", seed, 0.5, None)
+
+
 @pytest.mark.parametrize("sql_type,values", [("UHUGEINT", [0, 2 ** 128 - 1]), ("HUGEINT", [-(2 ** 127), 2 ** 127 - 1]),
                                              ("UBIGINT", [1, 2 ** 64 - 1]), ("TINYINT", [-128, 127])])
 def test_a_whole_number_label_is_found_by_value_at_the_ends_of_its_type(sql_type, values):
