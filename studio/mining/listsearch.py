@@ -24,8 +24,9 @@ Every list met on the way is then judged on the validation rows; the simplest li
 ``tolerance`` of the best one wins, and its rules that do not help on validation are dropped (slivers
 and tails that only fit the fit rows). When the winner is a tree's whole list, the validation rows
 chose the recipe, and with ``refit`` they then teach it too: the list is read again off the same
-tree fitted on every train row (the deep one fitted beside the search, in case). Finally the thresholds are rounded as a person would write
-them: the shortest decimal that keeps the same train rows (:mod:`studio.engine.readable`).
+tree fitted on every train row (the deep one fitted beside the search, in case). Finally the
+thresholds are rounded as a person would write them: the shortest decimal that keeps the same train
+rows (:mod:`studio.engine.readable`).
 
 The search stops with the best list so far when ``time_budget`` seconds have passed, or would
 have before the next candidate pool is counted (it is expected to take as long as the last; the
@@ -151,7 +152,8 @@ def _pool(inner: Split, rules: RuleSet, s: SearchSettings, learned: list, first:
     out = out[keep].assign(exception=False)
     if (s.exceptions and s.objective in EXCEPTION_OBJECTIVES and first is not None and len(rules.rules) > first
             and inner.class_label(rules.default) != inner.positive):  # an exception gives the default back
-        out = pd.concat([out, exception_candidates(inner, rules, first, columns, support, s.objective, s.beta)], ignore_index=True)
+        exceptions = exception_candidates(inner, rules, first, columns, support, s.objective, s.beta)
+        out = pd.concat([out, exceptions], ignore_index=True)
     named = out.apply(lambda row: describe(_when(row)), axis=1) if len(out) else out.index.astype(str)
     # ties broken by the rule's text: the same list whatever order the candidates were counted in
     return out.assign(__name=named).sort_values(["objective", "train_tp", "__name"], ascending=[False, False, True],
@@ -256,12 +258,13 @@ def search_rules(split: Split, rules: RuleSet | None = None, settings: SearchSet
         chosen_value, chosen = min(((v, r) for v, r in judged if v >= best - s.tolerance),
                                    key=lambda vr: (len(vr[1].rules), -vr[0]))
         recipe = recipes.get(chosen) if s.refit and stopped != "asked" else None
+        deep_chosen = recipe is not None and recipe[0] == PRUNED_DEPTH
+        if whole is not None and not deep_chosen:
+            whole.cancel()  # not needed (when it has not begun)
         # a tree's whole list: read again off the same tree fitted on every train row (the validation rows
         # chose the recipe; now they teach it too)
         again = refit(split, start, recipe, columns, s.max_rules, min_support=_support(s, split),
-                      fitted=whole.result() if recipe[0] == PRUNED_DEPTH else None, **trees) if recipe else None
-        if whole is not None and not (recipe and recipe[0] == PRUNED_DEPTH):
-            whole.cancel()  # not needed (when it has not begun)
+                      fitted=whole.result() if deep_chosen else None, **trees) if recipe else None
         if again is None:
             chosen, chosen_value = drop_unhelpful(inner, start, chosen, chosen_value, goal)
         fit_value = side_value(inner, chosen, "train", **goal)
