@@ -11,13 +11,18 @@ rule change does), the threshold scan (every single threshold of every numeric c
 and Explore's train sample; then the ratio of each step's time between sizes next to the ratio of
 the rows (linear growth: the two are equal). With ``--on-disk`` each dataset is kept in a DuckDB
 database file of its own (studio/data/connection.py) within ``--memory-limit``: the first refresh then
-reads its columns from the file, and is shown apart from the median.
+reads its columns from the file, and is shown apart from the median; and the steps that read the data
+are timed again from the file (``cold``: DuckDB's buffer pool and the operating system's cache of the
+file emptied just before), so that every size is timed on the same footing: a size that fits within
+the memory limit otherwise reads from memory what a larger one must read from the disk. The Parquet
+file is read from the disk at every size (its cache emptied before the load).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +36,31 @@ from studio.data.folders import cache_dir
 from benchmarks.bench_engine import full_refresh, peak_rss_mib, ruleset
 
 STEPS = ("load", "split", "share", "seed", "refresh", "scan", "sample")
+COLD_STEPS = ("seed", "first", "scan", "sample")  # timed again from the file (on disk)
+
+
+def forget_files(*paths) -> None:
+    """Drop the operating system's cached pages of these files (written ones are flushed first), so
+    that they are next read from the disk."""
+    for path in paths:
+        if os.path.exists(path):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def forget(data, memory_limit: str) -> None:
+    """Empty a dataset kept on disk from memory: every change checkpointed into its file, DuckDB's
+    buffer pool emptied (a memory limit of 1 MB evicts every block it can read again; the limit is
+    then put back) and the file's pages dropped from the operating system's cache."""
+    with data.lock:
+        data.con.execute("CHECKPOINT")
+        data.con.execute("SET memory_limit = '1MB'")
+        data.con.execute(f"SET memory_limit = '{memory_limit}'")
+        forget_files(data.database, f"{data.database}.wal")
 
 
 def generated(rows: int):
@@ -58,35 +88,41 @@ def one_size(rows: int, repeats: int, on_disk: bool = False, memory_limit: str |
 
     path = generated(rows)
     out = {}
-    t0 = time.perf_counter()
-    data = studio.Dataset.from_parquet(path, name=f"{rows:,} rows", on_disk=on_disk, memory_limit=memory_limit)
-    out["load"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    split = data.split("Class", positive=1, test_size=0.5, seed=0)
-    out["split"] = time.perf_counter() - t0
-    t0 = time.perf_counter()  # what changing the Data page's split costs: another test share, another seed
-    data.split("Class", positive=1, test_size=0.3, seed=0)
-    out["share"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    split = data.split("Class", positive=1, test_size=0.5, seed=1)
-    out["seed"] = time.perf_counter() - t0
+
+    def timed(step, act, into=None):
+        """Run ``act`` and keep its time under ``step`` (in ``into``, else in ``out``)."""
+        t0 = time.perf_counter()
+        result = act()
+        (out if into is None else into)[step] = time.perf_counter() - t0
+        return result
+
+    forget_files(path)
+    data = timed("load", lambda: studio.Dataset.from_parquet(path, name=f"{rows:,} rows", on_disk=on_disk,
+                                                             memory_limit=memory_limit))
+    split = timed("split", lambda: data.split("Class", positive=1, test_size=0.5, seed=0))
+    # what changing the Data page's split costs: another test share, another seed
+    timed("share", lambda: data.split("Class", positive=1, test_size=0.3, seed=0))
+    split = timed("seed", lambda: data.split("Class", positive=1, test_size=0.5, seed=1))
     rules = ruleset()
     run = full_refresh(split, rules)
-    t0 = time.perf_counter()
-    run()
-    out["first"] = time.perf_counter() - t0
+    timed("first", run)
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - t0)
+        timed("refresh", run)
+        times.append(out["refresh"])
     out["refresh"] = statistics.median(times)
-    t0 = time.perf_counter()
-    scan_thresholds(split, bins=256)
-    out["scan"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    train_sample(split)
-    out["sample"] = time.perf_counter() - t0
+    timed("scan", lambda: scan_thresholds(split, bins=256))
+    timed("sample", lambda: train_sample(split))
+    if on_disk:
+        limit = memory_limit or data.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        cold = out["cold"] = {}
+        forget(data, limit)
+        split = timed("seed", lambda: data.split("Class", positive=1, test_size=0.5, seed=2), cold)
+        for step, act in (("first", full_refresh(split, rules)), ("scan", lambda: scan_thresholds(split, bins=256)),
+                          ("sample", lambda: train_sample(split))):
+            split.cache.clear()
+            forget(data, limit)
+            timed(step, act, cold)
     out["rss_mib"] = peak_rss_mib()
     if on_disk:
         out["file_gib"] = data.database.stat().st_size / 2 ** 30
@@ -118,10 +154,18 @@ def main() -> None:
               f"(median of {args.repeats}; the first {r['first'] * 1000:,.0f} ms), threshold scan {r['scan']:.2f} s, Explore sample {r['sample']:.2f} s, "
               f"peak RSS {r['rss_mib'] / 1024:.2f} GiB"
               + (f", database file {r['file_gib']:.1f} GiB" if "file_gib" in r else ""), flush=True)
+        if "cold" in r:
+            c = r["cold"]
+            print(f"{'':>17}from the file: another seed {c['seed']:.2f} s, refresh {c['first'] * 1000:,.0f} ms, "
+                  f"threshold scan {c['scan']:.2f} s, Explore sample {c['sample']:.2f} s", flush=True)
     sizes = sorted(results)
     for small, big in zip(sizes, sizes[1:]):
         ratios = ", ".join(f"{s} x{results[big][s] / results[small][s]:.1f}" for s in STEPS)
         print(f"{small:,} -> {big:,} rows (x{big / small:g}): {ratios}; peak RSS x{results[big]['rss_mib'] / results[small]['rss_mib']:.1f}")
+        if "cold" in results[big]:
+            cold = ", ".join(f"{'refresh' if s == 'first' else s} x{results[big]['cold'][s] / results[small]['cold'][s]:.1f}"
+                             for s in COLD_STEPS)
+            print(f"{'':>{len(f'{small:,} -> {big:,} rows')}}  from the file: load x{results[big]['load'] / results[small]['load']:.1f}, {cold}")
 
 
 if __name__ == "__main__":
