@@ -14,8 +14,10 @@ database file of its own (studio/data/connection.py) within ``--memory-limit``: 
 reads its columns from the file, and is shown apart from the median; and the steps that read the data
 are timed again from the file (``cold``: DuckDB's buffer pool and the operating system's cache of the
 file emptied just before), so that every size is timed on the same footing: a size that fits within
-the memory limit otherwise reads from memory what a larger one must read from the disk. The Parquet
-file is read from the disk at every size (its cache emptied before the load).
+the memory limit otherwise reads from memory what a larger one must read from the disk. Then the
+whole database file is read alone, from the disk, for the disk's own ratio between sizes (a virtual
+machine's disk may be faster for a file its host still caches). The Parquet file is read from the
+disk at every size (its cache emptied before the load).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from studio.data.folders import cache_dir
 from benchmarks.bench_engine import full_refresh, peak_rss_mib, ruleset
 
 STEPS = ("load", "split", "share", "seed", "refresh", "scan", "sample")
-COLD_STEPS = ("seed", "first", "scan", "sample")  # timed again from the file (on disk)
+COLD_STEPS = ("seed", "first", "scan", "sample", "read")  # timed again from the file (on disk)
 
 
 def forget_files(*paths) -> None:
@@ -50,6 +52,17 @@ def forget_files(*paths) -> None:
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
             finally:
                 os.close(fd)
+
+
+def read_through(path) -> float:
+    """Seconds to read the whole file from the disk (its cached pages dropped first): what the disk
+    gives the steps above at this size."""
+    forget_files(path)
+    t0 = time.perf_counter()
+    with open(path, "rb", buffering=0) as f:
+        while f.read(8 << 20):
+            pass
+    return time.perf_counter() - t0
 
 
 def forget(data, memory_limit: str) -> None:
@@ -123,6 +136,8 @@ def one_size(rows: int, repeats: int, on_disk: bool = False, memory_limit: str |
             split.cache.clear()
             forget(data, limit)
             timed(step, act, cold)
+        forget(data, limit)
+        cold["read"] = read_through(data.database)
     out["rss_mib"] = peak_rss_mib()
     if on_disk:
         out["file_gib"] = data.database.stat().st_size / 2 ** 30
@@ -157,13 +172,14 @@ def main() -> None:
         if "cold" in r:
             c = r["cold"]
             print(f"{'':>17}from the file: another seed {c['seed']:.2f} s, refresh {c['first'] * 1000:,.0f} ms, "
-                  f"threshold scan {c['scan']:.2f} s, Explore sample {c['sample']:.2f} s", flush=True)
+                  f"threshold scan {c['scan']:.2f} s, Explore sample {c['sample']:.2f} s; the file alone read in "
+                  f"{c['read']:.2f} s ({r['file_gib'] / c['read']:.2f} GiB/s)", flush=True)
     sizes = sorted(results)
     for small, big in zip(sizes, sizes[1:]):
         ratios = ", ".join(f"{s} x{results[big][s] / results[small][s]:.1f}" for s in STEPS)
         print(f"{small:,} -> {big:,} rows (x{big / small:g}): {ratios}; peak RSS x{results[big]['rss_mib'] / results[small]['rss_mib']:.1f}")
         if "cold" in results[big]:
-            cold = ", ".join(f"{'refresh' if s == 'first' else s} x{results[big]['cold'][s] / results[small]['cold'][s]:.1f}"
+            cold = ", ".join(f"{dict(first='refresh', read='the file alone').get(s, s)} x{results[big]['cold'][s] / results[small]['cold'][s]:.1f}"
                              for s in COLD_STEPS)
             print(f"{'':>{len(f'{small:,} -> {big:,} rows')}}  from the file: load x{results[big]['load'] / results[small]['load']:.1f}, {cold}")
 
