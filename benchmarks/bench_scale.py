@@ -2,7 +2,7 @@
 Amount, Class; about 0.17% positives, shifted on a few V columns), written by DuckDB, not committed.
 
     .venv/bin/python -m benchmarks.bench_scale                       # 1 M and 10 M rows
-    .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000 --on-disk --memory-limit 6GB
+    .venv/bin/python -m benchmarks.bench_scale --rows 1000000 10000000 100000000 --on-disk --memory-limit 7GB
 
 Each size runs in a process of its own (its peak RSS is its own): load the file, split it (columns of
 the data and a view, see studio/data/split_store.py), split it again with another test share and
